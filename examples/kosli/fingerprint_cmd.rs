@@ -1,0 +1,68 @@
+//! `kosli fingerprint`: the digest of a file or directory, printed as 64 hex and a newline.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use kosli_core::fingerprint::{split_exclude_values, Fingerprinter};
+use kosli_core::{ArtifactType, Error, ProgressControl};
+
+use crate::output::Context;
+
+/// Flags of `kosli fingerprint`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The type of the artifact to calculate its SHA256 fingerprint. One of: [oci, docker, file, dir].
+    #[arg(short = 't', long = "artifact-type", value_name = "TYPE")]
+    pub artifact_type: Option<String>,
+    /// [optional] The comma separated list of directories and files to exclude from
+    /// fingerprinting. Can take glob patterns. Only applicable for --artifact-type dir.
+    #[arg(short = 'x', long = "exclude", visible_short_alias = 'e', value_name = "PATTERNS", allow_hyphen_values = true)]
+    pub exclude: Vec<String>,
+    /// The file or directory to fingerprint.
+    #[arg(value_name = "FILE-PATH | DIR-PATH", num_args = 0..)]
+    pub paths: Vec<PathBuf>,
+}
+
+/// Runs the command.
+pub fn run(args: &Args, ctx: &Context) -> Result<(), Error> {
+    let Some(kind) = &args.artifact_type else {
+        return Err(Error::invalid_input("artifact-type", "required flag(s) \"artifact-type\" not set"));
+    };
+    if args.paths.len() != 1 {
+        return Err(Error::invalid_input(
+            "arguments",
+            format!("accepts 1 arg(s), received {}", args.paths.len()),
+        ));
+    }
+    let path = &args.paths[0];
+    let kind: ArtifactType = kind.parse()?;
+    let excludes = split_exclude_values(&args.exclude)?;
+    let mut fingerprinter = Fingerprinter::new().excludes(excludes);
+    if std::io::stderr().is_terminal() && !ctx.quiet {
+        fingerprinter = fingerprinter.on_progress(|p| {
+            let mib = p.bytes_done as f64 / (1024.0 * 1024.0);
+            match p.files_total {
+                Some(total) if total > 1 => eprint!("\r{} / {total} files, {mib:.1} MiB", p.files_done),
+                _ => eprint!("\r{} files, {mib:.1} MiB", p.files_done),
+            }
+            ProgressControl::Continue
+        });
+    }
+    let result = match kind {
+        ArtifactType::Dir => fingerprinter.dir_report(path).map(|r| (r.fingerprint, r.warnings)),
+        ArtifactType::File => fingerprinter.file(path).map(|fp| (fp, Vec::new())),
+        other => Err(Error::invalid_input(
+            "artifact-type",
+            format!("--artifact-type {other} is not supported by this build yet"),
+        )),
+    };
+    if std::io::stderr().is_terminal() && !ctx.quiet {
+        eprint!("\r\x1b[2K");
+    }
+    let (fingerprint, warnings) = result?;
+    for warning in &warnings {
+        ctx.warn(warning);
+    }
+    println!("{fingerprint}");
+    Ok(())
+}

@@ -1,0 +1,55 @@
+//! `kosli`: a drop-in for the official Kosli CLI's commands, built on the SDK.
+//!
+//! Same flags, same output, same requests and exit codes as the CLI v2.43.1, so it proves the
+//! SDK matches the CLI and lets users try the SDK from a shell. It stays a thin layer: every
+//! decision is the SDK's; this only parses flags and prints.
+#![allow(clippy::print_stdout, clippy::print_stderr, reason = "a command-line program prints")]
+
+mod fingerprint_cmd;
+mod output;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Record software-delivery evidence in Kosli (the SDK's drop-in for the official CLI).
+///
+/// Differences from the official CLI: errors are the SDK's typed errors (an exclude pattern
+/// with a syntax error is named in the message), and `--debug` shows the SDK's tracing log.
+#[derive(Debug, Parser)]
+#[command(name = "kosli", version, disable_help_subcommand = true)]
+struct Cli {
+    /// [optional] Print the SDK's debug log (tracing) on stderr.
+    #[arg(long, global = true)]
+    debug: bool,
+    /// [optional] Suppress non-critical warning messages.
+    #[arg(short = 'q', long, global = true)]
+    quiet: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Calculate the SHA256 fingerprint of an artifact.
+    Fingerprint(fingerprint_cmd::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return output::clap_error(e),
+    };
+    output::init_tracing(cli.debug);
+    let ctx = output::Context { quiet: cli.quiet && !cli.debug };
+    let (name, result) = match &cli.command {
+        Command::Fingerprint(args) => ("kosli fingerprint", fingerprint_cmd::run(args, &ctx)),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("Error: [{name}] {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,25 @@
+//! `kosli-core`: record software-delivery evidence in [Kosli](https://kosli.com) from inside
+//! your programs.
+//!
+//! This crate holds all of the SDK's logic: typed models, fingerprints identical to the official
+//! CLI's, and (in later modules) evidence parsers and the API client. The C and Python bindings
+//! are thin layers over it.
+//!
+//! ```no_run
+//! use kosli_core::{fingerprint, ArtifactRef, ArtifactType};
+//! let fp = fingerprint::file("target/release/app")?;
+//! let artifact = ArtifactRef::new("app", fp, ArtifactType::File)?;
+//! assert_eq!(artifact.fingerprint().to_string().len(), 64);
+//! # Ok::<(), kosli_core::Error>(())
+//! ```
+#![deny(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout, clippy::print_stderr)]
+
+pub mod artifact;
+pub mod error;
+pub mod fingerprint;
+pub mod progress;
+
+pub use artifact::{ArtifactRef, ArtifactType};
+pub use error::{Error, ErrorKind, Result};
+pub use fingerprint::Fingerprint;
+pub use progress::{Progress, ProgressControl};
