@@ -19,12 +19,8 @@ use clap::{Parser, Subcommand};
 #[derive(Debug, Parser)]
 #[command(name = "kosli", version, disable_help_subcommand = true)]
 struct Cli {
-    /// [optional] Print the SDK's debug log (tracing) on stderr.
-    #[arg(long, global = true)]
-    debug: bool,
-    /// [optional] Suppress non-critical warning messages.
-    #[arg(short = 'q', long, global = true)]
-    quiet: bool,
+    #[command(flatten)]
+    global: output::GlobalArgs,
     #[command(subcommand)]
     command: Command,
 }
@@ -40,8 +36,8 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => return output::clap_error(e),
     };
-    output::init_tracing(cli.debug);
-    let ctx = output::Context { quiet: cli.quiet && !cli.debug };
+    output::init_tracing(cli.global.debug);
+    let ctx = output::Context { quiet: cli.global.quiet && !cli.global.debug, global: cli.global.clone() };
     let (name, result) = match &cli.command {
         Command::Fingerprint(args) => ("kosli fingerprint", fingerprint_cmd::run(args, &ctx)),
     };
