@@ -15,8 +15,10 @@
 #![deny(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout, clippy::print_stderr)]
 
 pub mod artifact;
+pub mod dryrun;
 pub mod error;
 pub mod fingerprint;
+pub mod model;
 pub mod progress;
 
 pub use artifact::{ArtifactRef, ArtifactType};
