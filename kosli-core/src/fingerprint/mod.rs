@@ -23,6 +23,8 @@ mod glob;
 mod gopath;
 mod hasher;
 mod pool;
+#[cfg(test)]
+mod tests;
 mod value;
 
 use std::fs;
