@@ -1,0 +1,17 @@
+//! The C ABI of the Kosli SDK. The header `include/kosli.h` is generated from this crate by
+//! cbindgen (`kosli-ffi/cbindgen.toml`) and committed.
+//!
+//! This crate holds no logic: argument conversion, handle lifetimes, error mapping. Every
+//! exported function runs inside the panic boundary (`panic.rs`), checks every pointer, and
+//! reports failures as a [`status::kosli_status`] plus a thread-local message.
+
+mod args;
+mod error;
+mod panic;
+
+pub mod common;
+pub mod fingerprint;
+pub mod status;
+pub mod version;
+
+pub use status::kosli_status;
