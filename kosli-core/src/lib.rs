@@ -17,6 +17,7 @@
 pub mod artifact;
 pub mod dryrun;
 pub mod error;
+pub mod evidence;
 pub mod fingerprint;
 pub mod model;
 pub mod progress;

@@ -1,0 +1,413 @@
+//! The streaming JUnit reader: quick-xml events in, suite totals out, with go-junit's rules.
+//!
+//! Memory stays flat in the number of test cases: only the open elements (a byte each, plus
+//! their names for error messages) and one accumulator per open suite are kept.
+
+use std::borrow::Cow;
+use std::io::BufRead;
+
+use quick_xml::events::{BytesRef, BytesStart, Event};
+use quick_xml::Reader;
+
+use super::{Status, SuiteSummary, TestCase, TestCaseVisitor};
+use crate::evidence::encoding::{self, XmlEncoding};
+use crate::evidence::go_time;
+
+/// A parse failure at a byte offset of the parsed text; the caller turns it into a line.
+#[derive(Debug)]
+pub(crate) struct Fail {
+    /// Byte offset (in the text given to the reader) where the problem was seen.
+    pub offset: u64,
+    /// What is wrong, without the location.
+    pub message: String,
+}
+
+/// What an open element is to the JUnit reading.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Frame {
+    /// Outside every suite: `<testsuite>` is searched for at any depth here.
+    Outside,
+    /// A `<testsuite>` (outermost or nested).
+    Suite,
+    /// A `<testcase>` that is a direct child of a suite.
+    TestCase,
+    /// A `<properties>` that is a direct child of a suite.
+    Properties,
+    /// Anything else inside a suite: go-junit only looks at direct children, so the whole
+    /// subtree is ignored.
+    Ignored,
+}
+
+/// Totals of one open suite.
+#[derive(Debug, Default)]
+struct SuiteAcc {
+    name: String,
+    total: u64,
+    failures: u64,
+    errors: u64,
+    skipped: u64,
+    /// Sum of the testcases' durations in nanoseconds; wraps like Go's int64.
+    nanos: i64,
+    /// The `timestamp` attribute, replaced by the `<properties>` child's `timestamp` property
+    /// (or by nothing) when the suite has a `<properties>` child.
+    timestamp: Option<String>,
+}
+
+/// One open testcase.
+#[derive(Debug, Default)]
+struct CaseAcc {
+    status: Status,
+    nanos: i64,
+    name: String,
+    classname: String,
+    message: Option<String>,
+}
+
+/// Reads every outermost `<testsuite>` of one document (several roots allowed) into `out`, in
+/// document order, calling `visitor` for each testcase when it asks for detail.
+pub(crate) fn read_suites<R: BufRead>(
+    input: R,
+    enc: XmlEncoding,
+    visitor: &mut dyn TestCaseVisitor,
+    out: &mut Vec<SuiteSummary>,
+) -> Result<(), Fail> {
+    let detail = visitor.wants_detail();
+    let mut reader = Reader::from_reader(input);
+    let config = reader.config_mut();
+    config.check_end_names = true;
+    config.check_comments = true;
+    config.allow_dangling_amp = false;
+    config.allow_unmatched_ends = false;
+    config.expand_empty_elements = false;
+    config.trim_text(false);
+
+    let mut state = State {
+        enc,
+        detail,
+        frames: Vec::new(),
+        names: Vec::new(),
+        name_starts: Vec::new(),
+        suites: Vec::new(),
+        case: None,
+    };
+    let mut buf = Vec::with_capacity(4096);
+    loop {
+        let event = match reader.read_event_into(&mut buf) {
+            Ok(event) => event,
+            Err(e) => {
+                return Err(Fail {
+                    offset: reader.error_position(),
+                    message: e.to_string(),
+                })
+            }
+        };
+        let at = reader.buffer_position();
+        let result = match event {
+            Event::Start(e) => state.start(&e, visitor, out),
+            Event::Empty(e) => state
+                .start(&e, visitor, out)
+                .and_then(|()| state.end(visitor, out)),
+            Event::End(_) => state.end(visitor, out),
+            Event::GeneralRef(r) => check_reference(&r),
+            Event::Decl(d) => {
+                let label = d.encoding().and_then(Result::ok);
+                check_declared_encoding(label.as_deref(), state.enc)
+            }
+            Event::Eof => break,
+            _ => Ok(()),
+        };
+        if let Err(message) = result {
+            return Err(Fail {
+                offset: at,
+                message,
+            });
+        }
+        buf.clear();
+    }
+    if let Some(&start) = state.name_starts.last() {
+        let name = String::from_utf8_lossy(&state.names[start..]).into_owned();
+        return Err(Fail {
+            offset: reader.buffer_position(),
+            message: format!("unexpected end of file: element <{name}> is not closed"),
+        });
+    }
+    Ok(())
+}
+
+/// The reader's state between events.
+struct State {
+    enc: XmlEncoding,
+    detail: bool,
+    frames: Vec<Frame>,
+    /// Names of the open elements, concatenated (for the not-closed error).
+    names: Vec<u8>,
+    name_starts: Vec<usize>,
+    suites: Vec<SuiteAcc>,
+    case: Option<CaseAcc>,
+}
+
+impl State {
+    fn start(
+        &mut self,
+        e: &BytesStart<'_>,
+        _visitor: &mut dyn TestCaseVisitor,
+        _out: &mut [SuiteSummary],
+    ) -> Result<(), String> {
+        let qname = e.name();
+        let local = go_local_name(qname.as_ref());
+        let parent = self.frames.last().copied().unwrap_or(Frame::Outside);
+        let frame = match parent {
+            Frame::Outside | Frame::Suite if local == b"testsuite" => {
+                let need_name = parent == Frame::Outside || self.detail;
+                let [name, timestamp] = self.attrs(e, [b"name", b"timestamp"])?;
+                let top = parent == Frame::Outside;
+                self.suites.push(SuiteAcc {
+                    name: if need_name {
+                        name.unwrap_or_default()
+                    } else {
+                        String::new()
+                    },
+                    timestamp: if top { timestamp } else { None },
+                    ..SuiteAcc::default()
+                });
+                Frame::Suite
+            }
+            Frame::Outside => Frame::Outside,
+            Frame::Suite => match local {
+                b"testcase" => {
+                    let case = if self.detail {
+                        let [name, classname, time] =
+                            self.attrs(e, [b"name", b"classname", b"time"])?;
+                        CaseAcc {
+                            nanos: go_time::testcase_nanos(time.as_deref().unwrap_or("")),
+                            name: name.unwrap_or_default(),
+                            classname: classname.unwrap_or_default(),
+                            ..CaseAcc::default()
+                        }
+                    } else {
+                        let [time] = self.attrs(e, [b"time"])?;
+                        CaseAcc {
+                            nanos: go_time::testcase_nanos(time.as_deref().unwrap_or("")),
+                            ..CaseAcc::default()
+                        }
+                    };
+                    self.case = Some(case);
+                    Frame::TestCase
+                }
+                b"properties" => {
+                    // go-junit replaces the suite's property map (seeded from its attributes)
+                    // with the `<property>` pairs, even when there are none.
+                    if let Some(suite) = self.suites.last_mut() {
+                        suite.timestamp = None;
+                    }
+                    Frame::Properties
+                }
+                _ => Frame::Ignored,
+            },
+            Frame::TestCase => {
+                let status = match local {
+                    b"skipped" => Some(Status::Skipped),
+                    b"failure" => Some(Status::Failed),
+                    b"error" => Some(Status::Error),
+                    _ => None,
+                };
+                if let Some(status) = status {
+                    let message = if self.detail {
+                        let [message] = self.attrs(e, [b"message"])?;
+                        message
+                    } else {
+                        None
+                    };
+                    if let Some(case) = self.case.as_mut() {
+                        // The last status element wins.
+                        case.status = status;
+                        case.message = message;
+                    }
+                }
+                Frame::Ignored
+            }
+            Frame::Properties => {
+                if local == b"property" {
+                    let [name, value] = self.attrs(e, [b"name", b"value"])?;
+                    if name.as_deref() == Some("timestamp") {
+                        if let Some(suite) = self.suites.last_mut() {
+                            suite.timestamp = Some(value.unwrap_or_default());
+                        }
+                    }
+                }
+                Frame::Ignored
+            }
+            Frame::Ignored => Frame::Ignored,
+        };
+        self.frames.push(frame);
+        self.name_starts.push(self.names.len());
+        self.names.extend_from_slice(qname.as_ref());
+        Ok(())
+    }
+
+    fn end(
+        &mut self,
+        visitor: &mut dyn TestCaseVisitor,
+        out: &mut Vec<SuiteSummary>,
+    ) -> Result<(), String> {
+        let frame = self.frames.pop();
+        if let Some(start) = self.name_starts.pop() {
+            self.names.truncate(start);
+        }
+        match frame {
+            Some(Frame::Suite) => {
+                let Some(done) = self.suites.pop() else {
+                    return Ok(());
+                };
+                match self.suites.last_mut() {
+                    // A nested suite folds into its parent, recursively.
+                    Some(parent) => {
+                        parent.total += done.total;
+                        parent.failures += done.failures;
+                        parent.errors += done.errors;
+                        parent.skipped += done.skipped;
+                        parent.nanos = parent.nanos.wrapping_add(done.nanos);
+                    }
+                    None => out.push(SuiteSummary {
+                        name: done.name,
+                        failures: done.failures,
+                        errors: done.errors,
+                        skipped: done.skipped,
+                        total: done.total,
+                        duration: go_time::seconds(done.nanos),
+                        timestamp: done.timestamp.as_deref().and_then(go_time::suite_timestamp),
+                    }),
+                }
+            }
+            Some(Frame::TestCase) => {
+                let Some(case) = self.case.take() else {
+                    return Ok(());
+                };
+                if let Some(suite) = self.suites.last_mut() {
+                    suite.total += 1;
+                    suite.nanos = suite.nanos.wrapping_add(case.nanos);
+                    match case.status {
+                        Status::Passed => {}
+                        Status::Skipped => suite.skipped += 1,
+                        Status::Failed => suite.failures += 1,
+                        Status::Error => suite.errors += 1,
+                    }
+                }
+                if self.detail {
+                    let suite = self.suites.last().map(|s| s.name.as_str()).unwrap_or("");
+                    visitor.test_case(&TestCase {
+                        suite,
+                        name: &case.name,
+                        classname: &case.classname,
+                        status: case.status,
+                        time: go_time::seconds(case.nanos),
+                        message: case.message.as_deref(),
+                    });
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// The values of the attributes whose local names are `wanted`, decoded and unescaped;
+    /// the last of duplicates wins, as in go-junit's attribute map.
+    fn attrs<const N: usize>(
+        &self,
+        e: &BytesStart<'_>,
+        wanted: [&[u8]; N],
+    ) -> Result<[Option<String>; N], String> {
+        let mut raw: [Option<Cow<'_, [u8]>>; N] = std::array::from_fn(|_| None);
+        let mut attributes = e.attributes();
+        attributes.with_checks(false);
+        for attr in attributes {
+            let attr = attr.map_err(|e| e.to_string())?;
+            let local = go_local_name(attr.key.as_ref());
+            if let Some(i) = wanted.iter().position(|w| *w == local) {
+                raw[i] = Some(attr.value);
+            }
+        }
+        let mut values: [Option<String>; N] = std::array::from_fn(|_| None);
+        for (value, raw) in values.iter_mut().zip(raw) {
+            if let Some(raw) = raw {
+                *value = Some(self.attr_text(&raw)?);
+            }
+        }
+        Ok(values)
+    }
+
+    /// An attribute value as text: decoded from the file's encoding, entities resolved, and
+    /// line ends normalised to `\n` as Go's decoder does.
+    fn attr_text(&self, raw: &[u8]) -> Result<String, String> {
+        let text = self
+            .enc
+            .decode(raw)
+            .ok_or_else(|| "invalid UTF-8".to_owned())?;
+        let text = quick_xml::escape::unescape(&text).map_err(|e| e.to_string())?;
+        Ok(if text.contains('\r') {
+            text.replace("\r\n", "\n").replace('\r', "\n")
+        } else {
+            text.into_owned()
+        })
+    }
+}
+
+/// The local part of an element or attribute name as Go's `encoding/xml` splits it: the part
+/// after the colon when there is exactly one colon with text on both sides, else the whole.
+fn go_local_name(name: &[u8]) -> &[u8] {
+    match memchr::memchr(b':', name) {
+        Some(i)
+            if i > 0 && i + 1 < name.len() && memchr::memchr(b':', &name[i + 1..]).is_none() =>
+        {
+            &name[i + 1..]
+        }
+        _ => name,
+    }
+}
+
+/// Go's strict decoder knows only the five XML entities and character references.
+fn check_reference(r: &BytesRef<'_>) -> Result<(), String> {
+    let name: &[u8] = r;
+    if matches!(name, b"lt" | b"gt" | b"amp" | b"apos" | b"quot") {
+        return Ok(());
+    }
+    match r.resolve_char_ref() {
+        Ok(Some(_)) => Ok(()),
+        _ => Err(format!(
+            "invalid character entity &{};",
+            String::from_utf8_lossy(name)
+        )),
+    }
+}
+
+/// A declaration met while reading must name the encoding the file is read with.
+fn check_declared_encoding(label: Option<&[u8]>, reading: XmlEncoding) -> Result<(), String> {
+    let Some(label) = label else { return Ok(()) };
+    match encoding::for_label(label) {
+        Some(declared) if declared == reading => Ok(()),
+        // A file decoded whole is UTF-8 text now; its declaration names the original.
+        Some(_) if matches!(reading, XmlEncoding::Whole(_)) => Ok(()),
+        Some(_) => Err(format!(
+            "encoding {:?} declared after the file started in another encoding",
+            String::from_utf8_lossy(label)
+        )),
+        None => Err(format!(
+            "unsupported encoding {:?} declared",
+            String::from_utf8_lossy(label)
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn local_names_split_like_go() {
+        assert_eq!(go_local_name(b"testsuite"), b"testsuite");
+        assert_eq!(go_local_name(b"x:testsuite"), b"testsuite");
+        assert_eq!(go_local_name(b":testsuite"), b":testsuite");
+        assert_eq!(go_local_name(b"a:b:testsuite"), b"a:b:testsuite");
+        assert_eq!(go_local_name(b"x:"), b"x:");
+    }
+}
