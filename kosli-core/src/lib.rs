@@ -15,14 +15,19 @@
 #![deny(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout, clippy::print_stderr)]
 
 pub mod artifact;
+pub mod client;
+pub mod config;
 pub mod dryrun;
 pub mod error;
 pub mod evidence;
 pub mod fingerprint;
 pub mod model;
+pub mod operations;
 pub mod progress;
 
 pub use artifact::{ArtifactRef, ArtifactType};
+pub use client::{Client, Outcome};
+pub use config::Config;
 pub use error::{Error, ErrorKind, Result};
 pub use fingerprint::Fingerprint;
 pub use progress::{Progress, ProgressControl};
