@@ -18,6 +18,15 @@ pkg-config --modversion kosli
   $(pkg-config --cflags --libs kosli) -Wl,-rpath,"$PREFIX/lib" -o "$BUILD/shared"
 "$BUILD/shared"
 
+echo "--- examples/c/fingerprint.c as the README builds it"
+# shellcheck disable=SC2046
+"$CC" -Wall -Wextra -Wpedantic -Werror examples/c/fingerprint.c $(pkg-config --cflags --libs kosli) \
+  -Wl,-rpath,"$PREFIX/lib" -o "$BUILD/fingerprint"
+mkdir -p "$BUILD/tree" && printf 'this is known extra content' > "$BUILD/tree/file.extra" && printf 'x' > "$BUILD/tree/skip.log"
+[[ "$("$BUILD/fingerprint" "$BUILD/tree")" == c71f5baef8cce289c9b7c971cf219e21b787a025af68ad6539b82634fe62819e ]]
+if "$BUILD/fingerprint" "$BUILD/missing" 2>"$BUILD/err"; then echo "expected a failure" >&2; exit 1; fi
+grep -q "missing: no such file or directory" "$BUILD/err"
+
 echo "--- documented static link line"
 # shellcheck disable=SC2046
 "$CC" -std=c11 -D_DEFAULT_SOURCE -Wall -Wextra -Wpedantic -Werror -I tests/c tests/c/test_basics.c \
