@@ -24,6 +24,7 @@ pub mod fingerprint;
 pub mod model;
 pub mod operations;
 pub mod progress;
+pub mod provenance;
 
 pub use artifact::{ArtifactRef, ArtifactType};
 pub use client::{Client, Outcome};
