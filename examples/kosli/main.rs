@@ -5,6 +5,7 @@
 //! decision is the SDK's; this only parses flags and prints.
 #![allow(clippy::print_stdout, clippy::print_stderr, reason = "a command-line program prints")]
 
+mod attest_cmd;
 mod fingerprint_cmd;
 mod output;
 
@@ -27,6 +28,8 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Report an attestation (junit, snyk) to an artifact or a trail in a Kosli flow.
+    Attest(attest_cmd::Args),
     /// Calculate the SHA256 fingerprint of an artifact.
     Fingerprint(fingerprint_cmd::Args),
 }
@@ -39,6 +42,7 @@ fn main() -> ExitCode {
     output::init_tracing(cli.global.debug);
     let ctx = output::Context { quiet: cli.global.quiet && !cli.global.debug, global: cli.global.clone() };
     let (name, result) = match &cli.command {
+        Command::Attest(args) => return attest_cmd::run(args, &ctx),
         Command::Fingerprint(args) => ("kosli fingerprint", fingerprint_cmd::run(args, &ctx)),
     };
     match result {

@@ -13,7 +13,9 @@ use kosli_core::model::snyk::SnykAttestation;
 use serde_json::Value;
 
 fn fixtures(kind: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/evidence").join(kind)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/evidence")
+        .join(kind)
 }
 
 fn cases(kind: &str) -> Vec<(String, PathBuf, Value)> {
@@ -48,7 +50,10 @@ fn same(a: &Value, b: &Value) -> bool {
 }
 
 fn attestation_name(expected: &Value) -> String {
-    expected["payload"]["attestation_name"].as_str().unwrap_or("evidence").to_owned()
+    expected["payload"]["attestation_name"]
+        .as_str()
+        .unwrap_or("evidence")
+        .to_owned()
 }
 
 #[test]
@@ -72,13 +77,21 @@ fn junit_cases_match_the_cli() {
                 assert_eq!(text, expected["payload_raw"].as_str().unwrap(), "{name}");
             }
             _ => {
-                let err = got.err().unwrap_or_else(|| panic!("{name}: the CLI fails, we did not"));
+                let err = got
+                    .err()
+                    .unwrap_or_else(|| panic!("{name}: the CLI fails, we did not"));
                 let cli = expected["error"].as_str().unwrap();
                 if cli.contains("no tests found") {
-                    assert!(err.to_string().starts_with("no tests found in "), "{name}: {err}");
+                    assert!(
+                        err.to_string().starts_with("no tests found in "),
+                        "{name}: {err}"
+                    );
                 } else {
                     assert_eq!(err.kind(), kosli_core::ErrorKind::Parse, "{name}: {err}");
-                    assert!(err.to_string().contains("XML syntax error on line "), "{name}: {err}");
+                    assert!(
+                        err.to_string().contains("XML syntax error on line "),
+                        "{name}: {err}"
+                    );
                 }
             }
         }
@@ -104,13 +117,22 @@ fn snyk_cases_match_the_cli() {
                 assert_eq!(text, expected["payload_raw"].as_str().unwrap(), "{name}");
             }
             _ => {
-                let err = got.err().unwrap_or_else(|| panic!("{name}: the CLI fails, we did not"));
+                let err = got
+                    .err()
+                    .unwrap_or_else(|| panic!("{name}: the CLI fails, we did not"));
                 assert_eq!(err.kind(), kosli_core::ErrorKind::Parse, "{name}: {err}");
                 let msg = err.to_string();
-                assert!(msg.starts_with("failed to parse Snyk sarif results file ["), "{name}: {msg}");
+                assert!(
+                    msg.starts_with("failed to parse Snyk sarif results file ["),
+                    "{name}: {msg}"
+                );
                 // The CLI's own causes are kept where they are ours too.
                 let cli = expected["error"].as_str().unwrap();
-                for cause in ["invalid sarif file", "could not find level for rule ID: R1", "doesn't have a file"] {
+                for cause in [
+                    "invalid sarif file",
+                    "could not find level for rule ID: R1",
+                    "doesn't have a file",
+                ] {
                     if cli.contains(cause) {
                         assert!(msg.contains(cause), "{name}: {msg}");
                     }

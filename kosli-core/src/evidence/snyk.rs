@@ -142,6 +142,27 @@ pub fn parse_bytes(bytes: &[u8], file: Option<&Path>) -> Result<SnykResults> {
 
 /// Decodes SARIF (or Trivy) JSON; on failure, the line (when known) and the cause.
 pub(crate) fn decode(bytes: &[u8]) -> std::result::Result<Log, (Option<u64>, String)> {
+    // Go names the JSON type it cannot decode into its report struct.
+    let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
+    let wrong = match first {
+        Some(b'[') => Some("array"),
+        Some(b'"') => Some("string"),
+        Some(b't' | b'f') => Some("bool"),
+        Some(b'-' | b'0'..=b'9') => Some("number"),
+        _ => None,
+    };
+    if let (Some(wrong), Ok(_)) = (
+        wrong,
+        serde_json::from_slice::<serde::de::IgnoredAny>(bytes),
+    ) {
+        return Err((
+            Some(1),
+            format!("json: cannot unmarshal {wrong} into Go value of type sarif.Report"),
+        ));
+    }
+    if first == Some(&b'n') && serde_json::from_slice::<()>(bytes).is_ok() {
+        return Ok(Log::default()); // `null` decodes to an empty report in Go.
+    }
     serde_json::from_slice(bytes).map_err(|e| {
         let line = (e.line() > 0).then_some(e.line() as u64);
         let cause = match e.classify() {

@@ -15,6 +15,47 @@ pub struct ExternalUrl {
     pub fingerprint: Option<String>,
 }
 
+/// A commit as the CLI reports it (wire.md §3); the provenance module builds it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct GitCommitInfo {
+    /// The full commit SHA.
+    pub sha1: String,
+    /// The whole message, trimmed (or `**REDACTED**`).
+    pub message: String,
+    /// `Name <email>` (or `**REDACTED**`).
+    pub author: String,
+    /// The author time, Unix seconds.
+    pub timestamp: i64,
+    /// The checked-out branch, `""` when HEAD is detached (or `**REDACTED**`).
+    pub branch: String,
+    /// The commit's web URL, when the repository has an origin remote.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+}
+
+/// The repository (wire.md §3), sent only when id, name and url are all known.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RepoInfo {
+    /// The repository's URL.
+    pub url: String,
+    /// Its name (`owner/repo`).
+    pub name: String,
+    /// Its stable id in the VCS provider.
+    pub id: String,
+    /// A description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// The provider (`github`, `gitlab`, ...).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provider: Option<String>,
+    /// GitLab-style namespace path.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub namespace_path: Option<Vec<String>>,
+    /// Provider-specific extras.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub additional_info: Option<Value>,
+}
+
 /// The common head of every attestation's `data_json`; each payload flattens it first, then
 /// adds its own fields. Optional fields are left out when empty, as the CLI does.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -24,10 +65,10 @@ pub struct AttestationCommon {
     pub artifact_fingerprint: Option<String>,
     /// The commit (`--commit`), as the provenance module resolves it (wire.md §3).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub git_commit_info: Option<Value>,
+    pub git_commit_info: Option<GitCommitInfo>,
     /// The repository, only when id, name and url are all known (wire.md §3).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub repo_info: Option<Value>,
+    pub repo_info: Option<RepoInfo>,
     /// The attestation's name (after `--name artifact.name` is split).
     pub attestation_name: String,
     /// The artifact named before the dot of `--name artifact.name`.

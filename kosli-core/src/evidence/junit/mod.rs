@@ -149,7 +149,7 @@ pub fn parse_dir_with(
     dir: impl AsRef<Path>,
     visitor: &mut dyn TestCaseVisitor,
 ) -> Result<JunitSummary> {
-    let dir = dir.as_ref();
+    let dir = &clean(dir.as_ref());
     let mut files = Vec::new();
     collect_xml_files(dir, &mut files)?;
     let mut summary = JunitSummary::default();
@@ -301,6 +301,21 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// A path without `.` components or doubled separators (as Go's `filepath.Join` leaves the
+/// paths the CLI names in its messages); `.` alone stays `.`.
+fn clean(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let cleaned: PathBuf = path
+        .components()
+        .filter(|c| *c != Component::CurDir)
+        .collect();
+    if cleaned.as_os_str().is_empty() {
+        PathBuf::from(".")
+    } else {
+        cleaned
+    }
 }
 
 /// Names ending in `.xml`, case-sensitively.

@@ -97,7 +97,7 @@ pub(crate) fn read_suites<R: BufRead>(
             Err(e) => {
                 return Err(Fail {
                     offset: reader.error_position(),
-                    message: e.to_string(),
+                    message: go_wording(&e),
                 })
             }
         };
@@ -128,7 +128,7 @@ pub(crate) fn read_suites<R: BufRead>(
         let name = String::from_utf8_lossy(&state.names[start..]).into_owned();
         return Err(Fail {
             offset: reader.buffer_position(),
-            message: format!("unexpected end of file: element <{name}> is not closed"),
+            message: format!("element <{name}> closed by end of file"),
         });
     }
     Ok(())
@@ -349,6 +349,27 @@ impl State {
         } else {
             text.into_owned()
         })
+    }
+}
+
+/// quick-xml's error in the words Go's `encoding/xml` uses for the same problem, so messages
+/// read like the CLI's where both see the same fault.
+fn go_wording(e: &quick_xml::Error) -> String {
+    use quick_xml::errors::IllFormedError as Ill;
+    match e {
+        quick_xml::Error::IllFormed(Ill::MismatchedEndTag { expected, found }) => {
+            format!("element <{expected}> closed by </{found}>")
+        }
+        quick_xml::Error::IllFormed(Ill::UnmatchedEndTag(name)) => {
+            format!("unexpected end element </{name}>")
+        }
+        quick_xml::Error::IllFormed(Ill::UnclosedReference) => {
+            "invalid character entity & (no semicolon)".to_owned()
+        }
+        quick_xml::Error::IllFormed(Ill::DoubleHyphenInComment) => {
+            "invalid sequence \"--\" not allowed in comments".to_owned()
+        }
+        other => other.to_string(),
     }
 }
 

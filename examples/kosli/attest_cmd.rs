@@ -1,0 +1,460 @@
+//! `kosli attest junit` and `kosli attest snyk`: test results and Snyk scans as attestations.
+//!
+//! With `--dry-run` (or the API token `DRY_RUN`) the request is printed exactly as the official
+//! CLI prints it. Sending for real needs the SDK's client: until it is wired in here, a run
+//! without dry-run parses the evidence, then says sending is not available and exits 1.
+//! Commit information (`--commit`) needs the SDK's provenance module, likewise not wired in yet.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use kosli_core::dryrun::{DryRun, Method, MultipartField};
+use kosli_core::evidence::{junit, snyk};
+use kosli_core::fingerprint::{split_exclude_values, Fingerprinter};
+use kosli_core::model::attestation::{AttestationCommon, ExternalUrl, GitCommitInfo, RepoInfo};
+use kosli_core::model::junit::JunitAttestation;
+use kosli_core::model::snyk::SnykAttestation;
+use kosli_core::{ArtifactType, Error};
+use serde_json::Value;
+
+use crate::output::Context;
+
+/// `kosli attest ...`
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(subcommand)]
+    command: Kind,
+}
+
+#[derive(Debug, clap::Subcommand)]
+enum Kind {
+    /// Report a junit attestation to an artifact or a trail in a Kosli flow.
+    Junit(Box<JunitArgs>),
+    /// Report a snyk attestation to an artifact or a trail in a Kosli flow.
+    Snyk(Box<SnykArgs>),
+}
+
+/// Flags of `attest junit`.
+#[derive(Debug, clap::Args)]
+struct JunitArgs {
+    #[command(flatten)]
+    common: CommonArgs,
+    /// [defaulted] The path to a directory with JUnit test results. By default, the directory will be uploaded to Kosli's evidence vault.
+    #[arg(
+        short = 'R',
+        long = "results-dir",
+        default_value = ".",
+        value_name = "DIR"
+    )]
+    results_dir: PathBuf,
+    /// [defaulted] Whether to upload the provided Junit results directory as an attachment to Kosli or not.
+    #[arg(long = "upload-results", default_value_t = true, num_args = 0..=1, default_missing_value = "true", action = clap::ArgAction::Set)]
+    upload_results: bool,
+}
+
+/// Flags of `attest snyk`.
+#[derive(Debug, clap::Args)]
+struct SnykArgs {
+    #[command(flatten)]
+    common: CommonArgs,
+    /// The path to Snyk scan SARIF results file from 'snyk test' and 'snyk container test'. By default, the Snyk results will be uploaded to Kosli's evidence vault.
+    #[arg(
+        short = 'R',
+        long = "scan-results",
+        default_value = "",
+        value_name = "FILE"
+    )]
+    scan_results: PathBuf,
+    /// [defaulted] Whether to upload the provided Snyk results file as an attachment to Kosli or not.
+    #[arg(long = "upload-results", default_value_t = true, num_args = 0..=1, default_missing_value = "true", action = clap::ArgAction::Set)]
+    upload_results: bool,
+}
+
+/// The flags every attestation command has.
+#[derive(Debug, clap::Args)]
+struct CommonArgs {
+    /// [optional] Annotate the attestation with data using key=value.
+    #[arg(long = "annotate", value_name = "KEY=VALUE")]
+    annotate: Vec<String>,
+    /// The type of the artifact to calculate its SHA256 fingerprint. One of: [oci, docker, file, dir].
+    #[arg(short = 't', long = "artifact-type", value_name = "TYPE")]
+    artifact_type: Option<String>,
+    /// [optional] The comma-separated list of paths of attachments for the reported attestation.
+    #[arg(long = "attachments", value_delimiter = ',', value_name = "PATHS")]
+    attachments: Vec<PathBuf>,
+    /// [conditional] The git commit for which the attestation is associated to.
+    #[arg(short = 'g', long = "commit", value_name = "SHA")]
+    commit: Option<String>,
+    /// [optional] attestation description
+    #[arg(long = "description", value_name = "TEXT")]
+    description: Option<String>,
+    /// [optional] Run in dry-run mode: print the request instead of sending it; exit 0 on errors.
+    #[arg(short = 'D', long = "dry-run")]
+    dry_run: bool,
+    /// [optional] The comma separated list of directories and files to exclude from fingerprinting.
+    #[arg(
+        short = 'x',
+        long = "exclude",
+        value_name = "PATTERNS",
+        allow_hyphen_values = true
+    )]
+    exclude: Vec<String>,
+    /// [optional] A SHA256 fingerprint of an external attachment represented by --external-url (label=fingerprint).
+    #[arg(long = "external-fingerprint", value_name = "LABEL=FINGERPRINT")]
+    external_fingerprint: Vec<String>,
+    /// [optional] Add labeled reference URL for an external resource (label=url).
+    #[arg(long = "external-url", value_name = "LABEL=URL")]
+    external_url: Vec<String>,
+    /// [conditional] The SHA256 fingerprint of the artifact to attach the attestation to.
+    #[arg(short = 'F', long = "fingerprint", value_name = "SHA256")]
+    fingerprint: Option<String>,
+    /// The Kosli flow name.
+    #[arg(short = 'f', long = "flow", env = "KOSLI_FLOW", value_name = "FLOW")]
+    flow: Option<String>,
+    /// The name of the attestation as declared in the flow or trail yaml template.
+    #[arg(short = 'n', long = "name", value_name = "NAME")]
+    name: Option<String>,
+    /// [optional] The url pointing to where the attestation came from or is related.
+    #[arg(short = 'o', long = "origin-url", value_name = "URL")]
+    origin_url: Option<String>,
+    /// [optional] The list of commit info to be redacted before sending to Kosli (author, message, branch).
+    #[arg(
+        long = "redact-commit-info",
+        value_delimiter = ',',
+        value_name = "FIELDS"
+    )]
+    redact_commit_info: Vec<String>,
+    /// [conditional] The container registry password or access token.
+    #[arg(long = "registry-password", value_name = "PASSWORD")]
+    registry_password: Option<String>,
+    /// [conditional] The container registry username.
+    #[arg(long = "registry-username", value_name = "USER")]
+    registry_username: Option<String>,
+    /// [conditional] The stable, unique identifier for the repository in your VCS provider.
+    #[arg(long = "repo-id", value_name = "ID")]
+    repo_id: Option<String>,
+    /// [optional] The source code hosting provider.
+    #[arg(long = "repo-provider", value_name = "PROVIDER")]
+    repo_provider: Option<String>,
+    /// [defaulted] The directory where the source git repository is available.
+    #[arg(long = "repo-root", default_value = ".", value_name = "DIR")]
+    repo_root: PathBuf,
+    /// [conditional] The URL of the repository.
+    #[arg(long = "repo-url", value_name = "URL")]
+    repo_url: Option<String>,
+    /// [conditional] The name of the repository (e.g. owner/repo-name).
+    #[arg(long = "repository", value_name = "NAME")]
+    repository: Option<String>,
+    /// The Kosli trail name.
+    #[arg(short = 'T', long = "trail", env = "KOSLI_TRAIL", value_name = "TRAIL")]
+    trail: Option<String>,
+    /// [optional] The path to a JSON file containing additional data you would like to attach to the attestation.
+    #[arg(short = 'u', long = "user-data", value_name = "FILE")]
+    user_data: Option<PathBuf>,
+    /// [IMAGE-NAME | FILE-PATH | DIR-PATH] The artifact to fingerprint (with --artifact-type).
+    #[arg(value_name = "ARTIFACT", num_args = 0..=1)]
+    artifact: Option<PathBuf>,
+}
+
+/// What the command resolved before building its payload.
+struct Target {
+    url_base: String,
+    flow: String,
+    trail: String,
+    dry_run: bool,
+}
+
+/// Runs `kosli attest <kind>` and returns the exit code, printing as the CLI does.
+pub fn run(args: &Args, ctx: &Context) -> ExitCode {
+    let (kind, common) = match &args.command {
+        Kind::Junit(a) => ("junit", &a.common),
+        Kind::Snyk(a) => ("snyk", &a.common),
+    };
+    let dry_run =
+        common.dry_run || env_flag("KOSLI_DRY_RUN") || api_token(ctx).as_deref() == Some("DRY_RUN");
+    let mut label = format!("kosli attest {kind}");
+    let outcome = resolve(common, ctx, dry_run).and_then(|target| {
+        label = format!(
+            "kosli attest {kind} flow={} trail={}",
+            target.flow, target.trail
+        );
+        if repo_info(common).is_none() {
+            ctx.warn("Repo information will not be reported as ID, Name and URL are required.");
+        }
+        let request = match &args.command {
+            Kind::Junit(a) => junit_request(a, &target)?,
+            Kind::Snyk(a) => snyk_request(a, &target)?,
+        };
+        if target.dry_run {
+            print!("{request}");
+            Ok(())
+        } else {
+            send_attestation(&request)
+        }
+    });
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if dry_run => {
+            println!("Error: [{label}] {e}");
+            eprintln!("[warning] Encountered an error but --dry-run is enabled. Exiting with 0 exit code.");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("Error: [{label}] {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Sends an attestation for real. The SDK's client replaces this; until then it refuses.
+fn send_attestation(request: &DryRun) -> Result<(), Error> {
+    Err(Error::config(format!(
+        "sending to {} is not available in this build yet (the SDK client is not wired into the example); use --dry-run",
+        request.url
+    )))
+}
+
+/// The commit's `git_commit_info`. The SDK's provenance module replaces this; until then a
+/// given `--commit` is refused rather than silently left out of the payload.
+fn git_commit_info(common: &CommonArgs) -> Result<Option<GitCommitInfo>, Error> {
+    match &common.commit {
+        None => Ok(None),
+        Some(_) => Err(Error::invalid_input(
+            "commit",
+            "--commit is not supported by this build yet (git commit info needs the provenance module)",
+        )),
+    }
+}
+
+fn resolve(common: &CommonArgs, ctx: &Context, dry_run: bool) -> Result<Target, Error> {
+    let missing: Vec<&str> = [
+        ("flow", &common.flow),
+        ("name", &common.name),
+        ("trail", &common.trail),
+    ]
+    .into_iter()
+    .filter(|(_, v)| v.is_none())
+    .map(|(n, _)| n)
+    .collect();
+    if !missing.is_empty() {
+        let list = missing
+            .iter()
+            .map(|n| format!("\"{n}\""))
+            .collect::<Vec<_>>()
+            .join(", ");
+        return Err(Error::invalid_input(
+            "flags",
+            format!("required flag(s) {list} not set"),
+        ));
+    }
+    let flow = common.flow.clone().unwrap_or_default();
+    let trail = common.trail.clone().unwrap_or_default();
+    let org = ctx
+        .global
+        .org
+        .clone()
+        .or_else(|| std::env::var("KOSLI_ORG").ok());
+    let Some(org) = org.filter(|o| !o.is_empty()) else {
+        return Err(Error::config(
+            "--org is not set\nUsage: kosli attest junit [IMAGE-NAME | FILE-PATH | DIR-PATH] [flags]",
+        ));
+    };
+    let host = ctx
+        .global
+        .host
+        .clone()
+        .or_else(|| std::env::var("KOSLI_HOST").ok())
+        .unwrap_or_else(|| "https://app.kosli.com".to_owned());
+    let host = host.trim_end_matches('/');
+    Ok(Target {
+        url_base: format!("{host}/api/v2/attestations/{org}/{flow}/trail/{trail}"),
+        flow,
+        trail,
+        dry_run,
+    })
+}
+
+fn junit_request(args: &JunitArgs, target: &Target) -> Result<DryRun, Error> {
+    let common = payload_common(&args.common)?;
+    let summary = junit::parse_dir(&args.results_dir)?;
+    let mut fields = vec![MultipartField::json(
+        "data_json",
+        &JunitAttestation {
+            common,
+            junit_results: summary.suites,
+        },
+    )?];
+    if args.upload_results {
+        fields.extend(
+            summary
+                .files
+                .iter()
+                .map(|f| MultipartField::file("attachment_file", f)),
+        );
+    }
+    fields.extend(attachments(&args.common));
+    Ok(DryRun::multipart(
+        Method::Post,
+        format!("{}/junit", target.url_base),
+        fields,
+    ))
+}
+
+fn snyk_request(args: &SnykArgs, target: &Target) -> Result<DryRun, Error> {
+    let common = payload_common(&args.common)?;
+    let results = snyk::parse_file(&args.scan_results)?;
+    let mut fields = vec![MultipartField::json(
+        "data_json",
+        &SnykAttestation {
+            common,
+            snyk_results: results,
+        },
+    )?];
+    if args.upload_results {
+        fields.push(MultipartField::file("attachment_file", &args.scan_results));
+    }
+    fields.extend(attachments(&args.common));
+    Ok(DryRun::multipart(
+        Method::Post,
+        format!("{}/snyk", target.url_base),
+        fields,
+    ))
+}
+
+fn attachments(common: &CommonArgs) -> impl Iterator<Item = MultipartField> + '_ {
+    common
+        .attachments
+        .iter()
+        .map(|p| MultipartField::file("attachment_file", p))
+}
+
+/// The common payload fields from the flags, in the CLI's order and with its checks.
+fn payload_common(args: &CommonArgs) -> Result<AttestationCommon, Error> {
+    let name = args.name.as_deref().unwrap_or_default();
+    let mut common = AttestationCommon::new(name).map_err(|e| {
+        Error::invalid_input("name", format!("failed to parse attestation name: {e}"))
+    })?;
+    common.artifact_fingerprint = artifact_fingerprint(args)?;
+    common.git_commit_info = git_commit_info(args)?;
+    common.repo_info = repo_info(args);
+    common.origin_url = args.origin_url.clone().unwrap_or_default();
+    common.description = args.description.clone().unwrap_or_default();
+    common.annotations = key_values(&args.annotate, "annotate")?;
+    let fingerprints = key_values(&args.external_fingerprint, "external-fingerprint")?;
+    let urls = key_values(&args.external_url, "external-url")?;
+    if let Some(label) = fingerprints.keys().find(|l| !urls.contains_key(*l)) {
+        return Err(Error::invalid_input(
+            "external-fingerprint",
+            format!("--external-fingerprint has labels that don't have a URL in --external-url: [{label}]"),
+        ));
+    }
+    common.external_urls = urls
+        .into_iter()
+        .map(|(label, href)| {
+            let fingerprint = fingerprints.get(&label).cloned();
+            (label, ExternalUrl { href, fingerprint })
+        })
+        .collect();
+    if let Some(path) = &args.user_data {
+        common.user_data = user_data(path)?;
+    }
+    Ok(common)
+}
+
+fn artifact_fingerprint(args: &CommonArgs) -> Result<Option<String>, Error> {
+    if let Some(fp) = &args.fingerprint {
+        return Ok(Some(fp.clone()));
+    }
+    let (Some(kind), Some(path)) = (&args.artifact_type, &args.artifact) else {
+        return Ok(None);
+    };
+    let kind: ArtifactType = kind.parse()?;
+    let excludes = split_exclude_values(&args.exclude)?;
+    let fingerprinter = Fingerprinter::new().excludes(excludes);
+    let fp = match kind {
+        ArtifactType::File => fingerprinter.file(path)?,
+        ArtifactType::Dir => fingerprinter.dir(path)?,
+        other => {
+            return Err(Error::invalid_input(
+                "artifact-type",
+                format!("--artifact-type {other} is not supported by this build yet"),
+            ))
+        }
+    };
+    Ok(Some(fp.to_string()))
+}
+
+/// `repo_info`, only when id, name and url are all given (the CLI's rule).
+fn repo_info(args: &CommonArgs) -> Option<RepoInfo> {
+    let (Some(id), Some(name), Some(url)) = (&args.repo_id, &args.repository, &args.repo_url)
+    else {
+        return None;
+    };
+    if id.is_empty() || name.is_empty() || url.is_empty() {
+        return None;
+    }
+    Some(RepoInfo {
+        url: url.clone(),
+        name: name.clone(),
+        id: id.clone(),
+        description: None,
+        provider: args.repo_provider.clone().filter(|p| !p.is_empty()),
+        namespace_path: None,
+        additional_info: None,
+    })
+}
+
+/// `key=value` flags (pflag's stringToString: comma-separated pairs, repeatable).
+fn key_values(values: &[String], flag: &str) -> Result<BTreeMap<String, String>, Error> {
+    let mut out = BTreeMap::new();
+    for value in values {
+        for pair in value.split(',') {
+            let Some((k, v)) = pair.split_once('=') else {
+                return Err(Error::invalid_input(
+                    flag,
+                    format!("invalid argument \"{value}\" for \"--{flag}\" flag: {pair} must be formatted as key=value"),
+                ));
+            };
+            out.insert(k.to_owned(), v.to_owned());
+        }
+    }
+    Ok(out)
+}
+
+/// The `--user-data` file as Go decodes it: an object whose numbers are all float64.
+fn user_data(path: &Path) -> Result<Value, Error> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io("open", path, e))?;
+    let value: Value = serde_json::from_slice(&bytes).map_err(|e| {
+        Error::parse(
+            Some(path),
+            Some(e.line() as u64),
+            format!("failed to parse {}: {e}", path.display()),
+        )
+    })?;
+    Ok(floats(value))
+}
+
+fn floats(value: Value) -> Value {
+    match value {
+        Value::Number(n) => n
+            .as_f64()
+            .and_then(serde_json::Number::from_f64)
+            .map(Value::Number)
+            .unwrap_or(Value::Null),
+        Value::Array(items) => Value::Array(items.into_iter().map(floats).collect()),
+        Value::Object(map) => Value::Object(map.into_iter().map(|(k, v)| (k, floats(v))).collect()),
+        other => other,
+    }
+}
+
+fn api_token(ctx: &Context) -> Option<String> {
+    ctx.global
+        .api_token
+        .clone()
+        .or_else(|| std::env::var("KOSLI_API_TOKEN").ok())
+}
+
+fn env_flag(name: &str) -> bool {
+    std::env::var(name).is_ok_and(|v| v.eq_ignore_ascii_case("true") || v == "1")
+}
