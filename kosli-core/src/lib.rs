@@ -15,6 +15,7 @@
 #![deny(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout, clippy::print_stderr)]
 
 pub mod artifact;
+pub mod blocking;
 pub mod client;
 pub mod config;
 pub mod dryrun;

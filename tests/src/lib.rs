@@ -1,6 +1,9 @@
-//! Shared helpers of the cross-crate tests: where the committed fixtures live.
+//! Shared helpers of the cross-crate tests: where the committed fixtures live, and the fake
+//! Kosli server ([`fake`]).
 
 use std::path::PathBuf;
+
+pub mod fake;
 
 /// The folder of committed fixtures (`tests/fixtures`).
 pub fn fixtures_dir() -> PathBuf {
