@@ -323,3 +323,6 @@ fn is_xml_name(path: &Path) -> bool {
     path.file_name()
         .is_some_and(|n| n.as_encoded_bytes().ends_with(b".xml"))
 }
+
+#[cfg(test)]
+mod tests;

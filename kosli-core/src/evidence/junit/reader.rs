@@ -216,6 +216,7 @@ impl State {
                         let [message] = self.attrs(e, [b"message"])?;
                         message
                     } else {
+                        let [] = self.attrs(e, [])?; // checked all the same
                         None
                     };
                     if let Some(case) = self.case.as_mut() {
@@ -317,20 +318,17 @@ impl State {
         e: &BytesStart<'_>,
         wanted: [&[u8]; N],
     ) -> Result<[Option<String>; N], String> {
-        let mut raw: [Option<Cow<'_, [u8]>>; N] = std::array::from_fn(|_| None);
+        let mut values: [Option<String>; N] = std::array::from_fn(|_| None);
         let mut attributes = e.attributes();
         attributes.with_checks(false);
         for attr in attributes {
             let attr = attr.map_err(|e| e.to_string())?;
             let local = go_local_name(attr.key.as_ref());
+            // Every value is checked (encoding, entities), wanted or not, as Go's decoder
+            // does, so asking for more detail never changes which files are accepted.
+            let text = self.attr_text(&attr.value)?;
             if let Some(i) = wanted.iter().position(|w| *w == local) {
-                raw[i] = Some(attr.value);
-            }
-        }
-        let mut values: [Option<String>; N] = std::array::from_fn(|_| None);
-        for (value, raw) in values.iter_mut().zip(raw) {
-            if let Some(raw) = raw {
-                *value = Some(self.attr_text(&raw)?);
+                values[i] = Some(text.into_owned());
             }
         }
         Ok(values)
@@ -338,16 +336,24 @@ impl State {
 
     /// An attribute value as text: decoded from the file's encoding, entities resolved, and
     /// line ends normalised to `\n` as Go's decoder does.
-    fn attr_text(&self, raw: &[u8]) -> Result<String, String> {
+    fn attr_text<'a>(&self, raw: &'a [u8]) -> Result<Cow<'a, str>, String> {
         let text = self
             .enc
             .decode(raw)
             .ok_or_else(|| "invalid UTF-8".to_owned())?;
-        let text = quick_xml::escape::unescape(&text).map_err(|e| e.to_string())?;
-        Ok(if text.contains('\r') {
-            text.replace("\r\n", "\n").replace('\r', "\n")
+        let text = if memchr::memchr(b'&', raw).is_some() {
+            Cow::Owned(
+                quick_xml::escape::unescape(&text)
+                    .map_err(|e| e.to_string())?
+                    .into_owned(),
+            )
         } else {
-            text.into_owned()
+            text
+        };
+        Ok(if text.contains('\r') {
+            Cow::Owned(text.replace("\r\n", "\n").replace('\r', "\n"))
+        } else {
+            text
         })
     }
 }
