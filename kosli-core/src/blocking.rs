@@ -49,10 +49,16 @@ pub fn runtime() -> Result<Arc<Runtime>> {
     if let Some(stale) = guard.take() {
         // Built in the parent: its worker threads do not exist in this child, and dropping it
         // would wait for them. Leak it instead.
-        tracing::debug!("process id changed from {} to {pid} (fork): rebuilding the runtime", stale.pid);
+        tracing::debug!(
+            "process id changed from {} to {pid} (fork): rebuilding the runtime",
+            stale.pid
+        );
         std::mem::forget(stale);
     }
-    let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2).clamp(1, 4);
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(2)
+        .clamp(1, 4);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(threads)
         .thread_name("kosli-runtime")
@@ -64,7 +70,10 @@ pub fn runtime() -> Result<Arc<Runtime>> {
             source: e,
         })?;
     let runtime = Arc::new(runtime);
-    *guard = Some(Shared { pid, runtime: runtime.clone() });
+    *guard = Some(Shared {
+        pid,
+        runtime: runtime.clone(),
+    });
     Ok(runtime)
 }
 
@@ -124,7 +133,10 @@ impl Client {
                 config,
                 clock,
                 user_agent_product,
-                current: Mutex::new(PerProcess { pid: std::process::id(), client }),
+                current: Mutex::new(PerProcess {
+                    pid: std::process::id(),
+                    client,
+                }),
             }),
             cancel: None,
         })
@@ -133,7 +145,10 @@ impl Client {
     /// A clone whose calls end with a `Cancelled` error when `handle` is cancelled (from any
     /// thread, or from a progress callback).
     pub fn with_cancel(&self, handle: CancelHandle) -> Client {
-        Client { inner: self.inner.clone(), cancel: Some(handle) }
+        Client {
+            inner: self.inner.clone(),
+            cancel: Some(handle),
+        }
     }
 
     /// The configuration.
@@ -146,8 +161,11 @@ impl Client {
         let pid = std::process::id();
         let mut current = self.inner.current.lock().unwrap_or_else(|p| p.into_inner());
         if current.pid != pid {
-            let fresh =
-                async_client(&self.inner.config, self.inner.clock.clone(), self.inner.user_agent_product.clone())?;
+            let fresh = async_client(
+                &self.inner.config,
+                self.inner.clock.clone(),
+                self.inner.user_agent_product.clone(),
+            )?;
             let stale = std::mem::replace(&mut *current, PerProcess { pid, client: fresh });
             // Its pool belongs to the parent's runtime; leave it alone.
             std::mem::forget(stale);
@@ -238,7 +256,9 @@ mod tests {
     #[test]
     fn refuses_to_block_inside_a_runtime() {
         let client = Client::new(Config::builder().build().unwrap()).unwrap();
-        let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
         let e = rt.block_on(async { client.status() }).unwrap_err();
         assert_eq!(e.kind(), crate::ErrorKind::InvalidInput);
     }

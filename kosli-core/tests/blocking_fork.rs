@@ -2,7 +2,10 @@
 //! pool are rebuilt there instead of waiting on threads that only exist in the parent.
 //! A process of its own, so that few threads run when it forks.
 #![cfg(unix)]
-#![allow(unsafe_code, reason = "fork, waitpid and _exit are the subject of this test")]
+#![allow(
+    unsafe_code,
+    reason = "fork, waitpid and _exit are the subject of this test"
+)]
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
@@ -34,7 +37,10 @@ fn serve_ok() -> String {
                         return;
                     }
                     let body = "\"OK\"";
-                    let answer = format!("HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n{body}", body.len());
+                    let answer = format!(
+                        "HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n{body}",
+                        body.len()
+                    );
                     if out.write_all(answer.as_bytes()).is_err() {
                         return;
                     }
@@ -80,7 +86,10 @@ fn a_forked_child_rebuilds_the_runtime_and_pool() {
         }
         std::thread::sleep(Duration::from_millis(20));
     }
-    assert!(libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0, "child status {status}");
+    assert!(
+        libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
+        "child status {status}"
+    );
     // And the parent goes on with its own runtime.
     assert_eq!(client.status().unwrap(), "\"OK\"");
 }

@@ -169,21 +169,25 @@ pub(crate) fn error_chain(err: &(dyn std::error::Error + 'static)) -> String {
 pub(crate) fn is_certificate_error(err: &(dyn std::error::Error + 'static)) -> bool {
     let mut current: Option<&(dyn std::error::Error + 'static)> = Some(err);
     while let Some(e) = current {
-        if let Some(r) = e.downcast_ref::<rustls::Error>() {
-            return matches!(r, rustls::Error::InvalidCertificate(_));
-        }
-        // io::Error hides a wrapped error from `source()`: look inside it.
-        if let Some(inner) = e
-            .downcast_ref::<std::io::Error>()
-            .and_then(|io| io.get_ref())
-        {
-            if let Some(rustls::Error::InvalidCertificate(_)) =
-                inner.downcast_ref::<rustls::Error>()
-            {
-                return true;
-            }
+        if refused_certificate(e) {
+            return true;
         }
         current = e.source();
     }
     false
+}
+
+/// Whether `e` is a rustls certificate refusal, possibly inside nested `io::Error`s (which hide
+/// the error they wrap from `source()`: hyper-rustls wraps it twice).
+fn refused_certificate(e: &(dyn std::error::Error + 'static)) -> bool {
+    if let Some(r) = e.downcast_ref::<rustls::Error>() {
+        return matches!(r, rustls::Error::InvalidCertificate(_));
+    }
+    match e
+        .downcast_ref::<std::io::Error>()
+        .and_then(|io| io.get_ref())
+    {
+        Some(inner) => refused_certificate(inner),
+        None => false,
+    }
 }

@@ -10,6 +10,9 @@ use super::multipart::{self, FormPart};
 pub struct ApiRequest {
     /// `GET`, `PUT`, ...
     pub method: String,
+    /// The request target as sent: the path and query, or the absolute URL a client sends
+    /// through a proxy (`http://kosli.invalid/api/v2/...`).
+    pub target: String,
     /// The path as sent (`/api/v2/flows/acme%20org`).
     pub path: String,
     /// The path's segments, percent-decoded.

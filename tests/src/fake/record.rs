@@ -28,6 +28,7 @@ pub fn record(seq: u64, req: &ApiRequest, answer: Option<&Answer>, fault: Option
         "seq": seq,
         "method": req.method,
         "path": req.path,
+        "raw_target": req.target,
         "query": query,
         "headers": req.headers.iter().map(|(k, v)| json!([k, v])).collect::<Vec<_>>(),
         "body_len": req.body.len(),

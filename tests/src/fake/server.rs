@@ -153,6 +153,7 @@ async fn handle(
         .collect();
     let api_req = ApiRequest {
         method: parts.method.as_str().to_string(),
+        target: parts.uri.to_string(),
         segments: path
             .split('/')
             .filter(|s| !s.is_empty())
