@@ -55,6 +55,9 @@ pub struct ProvenanceInput {
     pub redact: Redactions,
     /// `--origin-url` (attestations and trails).
     pub origin_url: Option<String>,
+    /// The directory a relative `--repo-root` is taken from (default: the process's current
+    /// directory). Messages still show `--repo-root` as given, as the CLI's do.
+    pub working_dir: Option<PathBuf>,
 }
 
 impl ProvenanceInput {
@@ -123,8 +126,30 @@ impl ProvenanceInput {
         self
     }
 
-    /// The repository root: `--repo-root`, or `.`.
+    /// Sets the directory a relative `--repo-root` is taken from, for callers that must not
+    /// change the process's current directory.
+    pub fn working_dir(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.working_dir = Some(dir.into());
+        self
+    }
+
+    /// The repository root as given: `--repo-root`, or `.`.
     pub fn effective_repo_root(&self) -> &Path {
         self.repo_root.as_deref().unwrap_or_else(|| Path::new("."))
+    }
+
+    /// Where the repository is opened: the root, taken from [`working_dir`](Self::working_dir)
+    /// when it is relative.
+    pub fn repo_path(&self) -> PathBuf {
+        let root = self.effective_repo_root();
+        match &self.working_dir {
+            // `dir/.` is not opened as `dir` by gix: drop the `.` components.
+            Some(dir) if root.is_relative() => dir
+                .join(root)
+                .components()
+                .filter(|c| !matches!(c, std::path::Component::CurDir))
+                .collect(),
+            _ => root.to_path_buf(),
+        }
     }
 }

@@ -59,7 +59,7 @@ impl ProvenanceInput {
     pub fn resolve_artifact(&self, env: &dyn EnvLookup) -> Result<ArtifactProvenance> {
         let plan = self.plan(ReportKind::Artifact, env)?;
         let rev = plan.commit.as_ref().map_or("HEAD", |c| c.rev.as_str());
-        let repo = GitRepo::open(&plan.repo_root)?;
+        let repo = GitRepo::open_at(&self.repo_path(), &plan.repo_root)?;
         let info = repo.commit_info(rev, &plan.redact)?;
         let mut warnings = plan.warnings;
         let repo_url = repo.repo_url().unwrap_or_else(|why| {
@@ -114,7 +114,7 @@ impl ProvenanceInput {
         let Some(commit) = commit else {
             return Ok((None, Vec::new()));
         };
-        let read = GitRepo::open(self.effective_repo_root())
+        let read = GitRepo::open_at(&self.repo_path(), self.effective_repo_root())
             .and_then(|repo| repo.commit_info(&commit.rev, &self.redact));
         match read {
             Ok(info) => Ok((Some(info), Vec::new())),

@@ -36,14 +36,21 @@ impl GitRepo {
     /// `root`. Parent directories are not searched, as in the CLI.
     pub fn open(root: impl Into<PathBuf>) -> Result<GitRepo, GitError> {
         let root = root.into();
+        Self::open_at(&root.clone(), root)
+    }
+
+    /// Opens the repository at `path`, naming it `root` in messages (the `--repo-root` the user
+    /// gave, when `path` was made absolute from it).
+    pub fn open_at(path: &Path, root: impl Into<PathBuf>) -> Result<GitRepo, GitError> {
+        let root = root.into();
         let not_a_repo = |detail: String| GitError::NotARepository {
             root: root.clone(),
             detail,
         };
-        if root.as_os_str().is_empty() {
+        if path.as_os_str().is_empty() {
             return Err(not_a_repo("no path given".into()));
         }
-        match gix::open_opts(&root, gix::open::Options::isolated()) {
+        match gix::open_opts(path, gix::open::Options::isolated()) {
             Ok(repo) => {
                 tracing::debug!(root = %root.display(), shallow = repo.is_shallow(), "opened git repository");
                 Ok(GitRepo { repo, root })
