@@ -58,11 +58,10 @@ fn parse_go_float(s: &str) -> Option<f64> {
         _ => (1.0, s),
     };
     // Special values: "inf"/"infinity" with an optional sign, "nan" only without one.
-    let lower = body.to_ascii_lowercase();
-    if lower == "inf" || lower == "infinity" {
+    if body.eq_ignore_ascii_case("inf") || body.eq_ignore_ascii_case("infinity") {
         return Some(sign * f64::INFINITY);
     }
-    if lower == "nan" {
+    if body.eq_ignore_ascii_case("nan") {
         return (sign > 0.0 && !s.starts_with('+')).then_some(f64::NAN);
     }
     if body.len() > 2 && (body.starts_with("0x") || body.starts_with("0X")) {

@@ -2,7 +2,7 @@
 //! fields are skipped, missing ones default, so any tool's output decodes.
 
 use serde::Deserialize;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 /// A SARIF log, or (for [`crate::evidence::scan`]) a Trivy JSON report: one pass reads either.
 #[derive(Debug, Default, Deserialize)]
@@ -70,7 +70,7 @@ pub(crate) struct Rule {
     #[serde(default, deserialize_with = "null_as_default")]
     pub id: String,
     /// Its property bag (`security-severity`, Snyk's `problem.severity`, ...).
-    pub properties: Option<Map<String, Value>>,
+    pub properties: Option<Properties>,
     /// Its default configuration (`level`).
     pub default_configuration: Option<Configuration>,
 }
@@ -101,7 +101,21 @@ pub(crate) struct SarifResult {
     #[serde(default, deserialize_with = "null_as_default")]
     pub locations: Vec<Location>,
     /// The result's property bag.
-    pub properties: Option<Map<String, Value>>,
+    pub properties: Option<Properties>,
+}
+
+/// The entries of a property bag the summaries read; the rest is skipped unparsed (a bag can
+/// be large: Snyk's priority factors, tags).
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct Properties {
+    /// Snyk's priority score (a number; anything else is reported as an error).
+    #[serde(rename = "priorityScore")]
+    pub priority_score: Option<Value>,
+    /// A CVSS score, as a number or a numeric string (GitHub's convention).
+    #[serde(rename = "security-severity")]
+    pub security_severity: Option<Value>,
+    /// Snyk's `{"severity": ...}` on rules.
+    pub problem: Option<Value>,
 }
 
 /// A `reportingDescriptorReference`.

@@ -27,9 +27,9 @@ use std::fmt;
 use std::path::Path;
 
 use serde::Serialize;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
-use super::sarif::{Log, Run, SarifResult};
+use super::sarif::{Log, Properties, Run, SarifResult};
 use super::snyk::{self, ACCEPTED_SCHEMA_PREFIXES};
 use crate::error::{Error, Result};
 
@@ -243,7 +243,7 @@ fn sarif_severity(run: &Run, result: &SarifResult) -> Severity {
     }
     // 2. Snyk's named severity on the rule.
     let named = rule_props
-        .and_then(|p| p.get("problem")?.get("severity")?.as_str())
+        .and_then(|p| p.problem.as_ref()?.get("severity")?.as_str())
         .and_then(Severity::from_name);
     if let Some(severity) = named {
         return severity;
@@ -262,8 +262,8 @@ fn sarif_severity(run: &Run, result: &SarifResult) -> Severity {
 }
 
 /// `security-severity` as a number, whether written as one or as a string.
-fn security_severity(props: &Map<String, Value>) -> Option<f64> {
-    match props.get("security-severity")? {
+fn security_severity(props: &Properties) -> Option<f64> {
+    match props.security_severity.as_ref()? {
         Value::Number(n) => n.as_f64(),
         Value::String(s) => s.trim().parse().ok(),
         _ => None,

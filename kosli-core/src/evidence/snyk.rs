@@ -243,7 +243,7 @@ fn severity_of<'a>(run: &'a Run, result: &'a SarifResult, file: Option<&Path>) -
             &format!("could not find rule ID: {id}. couldn't find rule {id}"),
         ));
     };
-    let problem = rule.properties.as_ref().and_then(|p| p.get("problem"));
+    let problem = rule.properties.as_ref().and_then(|p| p.problem.as_ref());
     let field = |what: &str| format!("runs[].tool.driver.rules[{index}].properties.problem{what}");
     let severity = match problem {
         None | Some(Value::Null) => None,
@@ -285,7 +285,11 @@ fn vulnerability(
     run: usize,
     index: usize,
 ) -> Result<SnykVulnerability> {
-    let priority_score = match result.properties.as_ref().and_then(|p| p.get("priorityScore")) {
+    let priority_score = match result
+        .properties
+        .as_ref()
+        .and_then(|p| p.priority_score.as_ref())
+    {
         None | Some(Value::Null) => 0.0,
         Some(Value::Number(n)) => n.as_f64().unwrap_or(0.0),
         Some(other) => {

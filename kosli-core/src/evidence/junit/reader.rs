@@ -163,11 +163,15 @@ impl State {
                 let top = parent == Frame::Outside;
                 self.suites.push(SuiteAcc {
                     name: if need_name {
-                        name.unwrap_or_default()
+                        name.map(Cow::into_owned).unwrap_or_default()
                     } else {
                         String::new()
                     },
-                    timestamp: if top { timestamp } else { None },
+                    timestamp: if top {
+                        timestamp.map(Cow::into_owned)
+                    } else {
+                        None
+                    },
                     ..SuiteAcc::default()
                 });
                 Frame::Suite
@@ -180,8 +184,8 @@ impl State {
                             self.attrs(e, [b"name", b"classname", b"time"])?;
                         CaseAcc {
                             nanos: go_time::testcase_nanos(time.as_deref().unwrap_or("")),
-                            name: name.unwrap_or_default(),
-                            classname: classname.unwrap_or_default(),
+                            name: name.map(Cow::into_owned).unwrap_or_default(),
+                            classname: classname.map(Cow::into_owned).unwrap_or_default(),
                             ..CaseAcc::default()
                         }
                     } else {
@@ -214,7 +218,7 @@ impl State {
                 if let Some(status) = status {
                     let message = if self.detail {
                         let [message] = self.attrs(e, [b"message"])?;
-                        message
+                        message.map(Cow::into_owned)
                     } else {
                         let [] = self.attrs(e, [])?; // checked all the same
                         None
@@ -232,7 +236,7 @@ impl State {
                     let [name, value] = self.attrs(e, [b"name", b"value"])?;
                     if name.as_deref() == Some("timestamp") {
                         if let Some(suite) = self.suites.last_mut() {
-                            suite.timestamp = Some(value.unwrap_or_default());
+                            suite.timestamp = Some(value.map(Cow::into_owned).unwrap_or_default());
                         }
                     }
                 }
@@ -313,12 +317,12 @@ impl State {
 
     /// The values of the attributes whose local names are `wanted`, decoded and unescaped;
     /// the last of duplicates wins, as in go-junit's attribute map.
-    fn attrs<const N: usize>(
+    fn attrs<'e, const N: usize>(
         &self,
-        e: &BytesStart<'_>,
+        e: &'e BytesStart<'_>,
         wanted: [&[u8]; N],
-    ) -> Result<[Option<String>; N], String> {
-        let mut values: [Option<String>; N] = std::array::from_fn(|_| None);
+    ) -> Result<[Option<Cow<'e, str>>; N], String> {
+        let mut values: [Option<Cow<'e, str>>; N] = std::array::from_fn(|_| None);
         let mut attributes = e.attributes();
         attributes.with_checks(false);
         for attr in attributes {
@@ -326,10 +330,17 @@ impl State {
             let local = go_local_name(attr.key.as_ref());
             // Every value is checked (encoding, entities), wanted or not, as Go's decoder
             // does, so asking for more detail never changes which files are accepted.
-            let text = self.attr_text(&attr.value)?;
-            if let Some(i) = wanted.iter().position(|w| *w == local) {
-                values[i] = Some(text.into_owned());
-            }
+            let Some(i) = wanted.iter().position(|w| *w == local) else {
+                // Plain ASCII without references cannot fail: skip the work (the hot path).
+                if !attr.value.is_ascii() || memchr::memchr(b'&', &attr.value).is_some() {
+                    self.attr_text(&attr.value)?;
+                }
+                continue;
+            };
+            values[i] = Some(match attr.value {
+                Cow::Borrowed(raw) => self.attr_text(raw)?,
+                Cow::Owned(raw) => Cow::Owned(self.attr_text(&raw)?.into_owned()),
+            });
         }
         Ok(values)
     }

@@ -9,7 +9,10 @@ fn suites(xml: &str) -> Vec<SuiteSummary> {
     parse_bytes(xml.as_bytes(), None).unwrap()
 }
 
-fn detail(xml: &[u8]) -> Result<Vec<(String, Status, f64, Option<String>)>> {
+/// What the visitor saw of one testcase: name, status, time, message.
+type Seen = (String, Status, f64, Option<String>);
+
+fn detail(xml: &[u8]) -> Result<Vec<Seen>> {
     let mut seen = Vec::new();
     let mut visit = |c: &TestCase<'_>| {
         seen.push((
