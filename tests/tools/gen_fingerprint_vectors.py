@@ -254,6 +254,42 @@ def explicit_cases():
              note="excluding the file does not stop its rules being read", names=["[", ".kosli_ignore"]),
         excl("ki_bad_glob_flag_bad", "[a-", path="dirs/kosli_ignore_bad_glob", names=["["]),
     ]
+    # --- the project's extra trees (make_corpus_extra.sh) with flags
+    c += [
+        case("extra3/long_line_flag_bad", "extra/ignore_line_65536_lf", "[", names=["["],
+             note="flag patterns are expanded before the ignore file is read"),
+        case("extra3/long_line_flag_ignore_file", "extra/ignore_line_65536_lf", ".kosli_ignore",
+             names=[".kosli_ignore"], note="the warning comes before the read error"),
+        case("extra3/long_line_ok_flag_b", "extra/ignore_line_65535_lf", "b"),
+        case("extra3/broken_link_flag_ignore_file", "extra/ignore_and_broken_link", ".kosli_ignore",
+             note="the warning comes before the walk fails"),
+        case("extra3/broken_link_excluded_flag_ignore_file", "extra/ignore_and_broken_link",
+             ".kosli_ignore,zz_*"),
+        case("extra3/fifo_ignore_flag_excluded", "extra/ignore_fifo", ".kosli_ignore",
+             note="excluding the FIFO ignore file does not stop it being read"),
+        case("extra3/link_to_file_flag_ignore_file", "extra/ignore_link_to_file", ".kosli_ignore"),
+        case("extra3/link_to_dir_flag_ignore_file", "extra/ignore_link_to_dir", ".kosli_ignore"),
+    ]
+    # --- more glob corners: '**' inside a component, '..' inside patterns, classes
+    for pat, tag in (("lo**", "doublestar_suffix_in_name"), ("**gs", "doublestar_prefix_in_name"),
+                     ("a**b", "doublestar_inside_name"), ("src**", "src_doublestar_glued"),
+                     ("**src", "doublestar_src_glued"), ("*[\u00e9]*", "class_nonascii"),
+                     ("[a-\u00e9]*", "range_to_nonascii"), ("[^\u00e9]*", "negated_nonascii"),
+                     ("**/brack\\[1\\]", "doublestar_escaped"), ("src/x/../../logs", "dotdot_twice"),
+                     ("../excl/../excl/logs", "reenter_twice"), ("logs/../src/x", "dotdot_sibling"),
+                     ("**/../logs", "doublestar_dotdot"), ("**/..", "doublestar_parent"),
+                     ("src/**/..", "src_doublestar_parent"), ("**/.", "doublestar_dot"), ("*/.", "star_dot"),
+                     ("[!]", "bang_only_class"), ("[\\]", "escaped_close_unclosed"), ("[\\\\]*", "escaped_backslash_class"),
+                     ("\\\\", "escaped_backslash"), ("a[", "open_after_char"), ("**/[", "doublestar_open"),
+                     ("[[:alpha:]]*", "posix_class_is_literal"), ("\\brack[1]", "escape_then_class"),
+                     ("*\\", "star_trailing_backslash"), ("**/**", "doublestar_twice"),
+                     ("**/*/**", "doublestar_star_doublestar")):
+        names = [pat] if tag in ("escaped_close_unclosed", "open_after_char", "doublestar_open",
+                                 "star_trailing_backslash") else None
+        c.append(excl(f"corner_{tag}", pat, names=names))
+    for root, tag in (("dirs/./excl", "dot_inside"), ("dirs/excl//", "two_trailing_slashes"),
+                      ("./dirs//excl/", "mixed")):
+        c.append(case(f"root3/{tag}", root, "logs", "**/*.log", "src/**"))
     # --- roots whose own names hold glob metacharacters
     c += [
         excl("meta_logs", "logs", path="dirs/meta[1]", note="root is part of the glob: matches nothing"),
@@ -281,8 +317,15 @@ def corpus_cases(corpus, sample_keys):
     out = []
     # The bad pattern comes from the ignore file: the SDK's message names it and the file.
     names = {"kosli_ignore_bad_glob": ["[", ".kosli_ignore"]}
+    long_line = [".kosli_ignore"]
+    extra_names = {n: long_line for n in ("ignore_line_65536_lf", "ignore_line_65536_eof",
+                                          "ignore_line_65535_crlf", "ignore_line_long_first",
+                                          "ignore_bad_glob_then_long")}
     for name in sorted(os.listdir(os.path.join(corpus, "dirs"))):
         out.append(case("dir3/" + name, "dirs/" + name, names=names.get(name)))
+    for name in sorted(os.listdir(os.path.join(corpus, "extra"))):
+        if os.path.isdir(os.path.join(corpus, "extra", name)):
+            out.append(case("extra/" + name, "extra/" + name, names=extra_names.get(name)))
     for name in sorted(os.listdir(os.path.join(corpus, "files"))):
         out.append(case("file3/" + name, "files/" + name, kind="file"))
     return [c for c in out if key(c) not in sample_keys]
@@ -344,6 +387,27 @@ def outcome(result):
     return shown + "".join(f"; stderr {w!r}" for w in warnings)
 
 
+def error_line(result):
+    return next((l for l in result[2].splitlines() if l.startswith("Error: ")), None)
+
+
+def describe_error(result):
+    line = error_line(result)
+    return f" {line!r}" if line else ""
+
+
+def agree(cli, ours):
+    """The SDK agrees when the CLI hangs and the SDK fails (never hangs), or when exit status,
+    digest and warnings are equal and so is the error line (a syntax error may name the pattern)."""
+    if cli[0] is None:
+        return ours[0] not in (0, None)
+    if outcome(cli) != outcome(ours):
+        return False
+    a, b = error_line(cli), error_line(ours)
+    syntax = "Error: [kosli fingerprint] syntax error in pattern"
+    return a == b or (a == syntax and (b or "").startswith(syntax))
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--cli", default=DEFAULT_CLI)
@@ -357,8 +421,9 @@ def main():
     sample_keys = {key(v) for v in sample}
     with tempfile.TemporaryDirectory() as tmp:
         corpus = os.path.join(tmp, "corpus")
-        subprocess.run(["bash", os.path.join(FIXTURES, "make_corpus.sh"), corpus], check=True,
-                       stdout=subprocess.DEVNULL)
+        for script in ("make_corpus.sh", "make_corpus_extra.sh"):
+            subprocess.run(["bash", os.path.join(FIXTURES, script), corpus], check=True,
+                           stdout=subprocess.DEVNULL)
         # A clean environment: no config file or KOSLI_* variable can change what the CLI does.
         env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": tmp, "LC_ALL": "C.UTF-8"}
         cases = corpus_cases(corpus, sample_keys) + explicit_cases()
@@ -372,10 +437,11 @@ def main():
             v = record(dict(c), cli)
             if a.example:
                 ours = run(a.example, c, corpus, a.timeout, env)
-                if outcome(cli) != outcome(ours) and not (cli[0] is None and ours[0] not in (0, None)):
+                if not agree(cli, ours):
                     rc, out, err = ours
                     v["known_disagreement"] = {
-                        "what": f"CLI: {outcome(cli)}. SDK example: {outcome(ours)}",
+                        "what": f"CLI: {outcome(cli)}{describe_error(cli)}. "
+                                f"SDK example: {outcome(ours)}{describe_error(ours)}",
                         "sdk_exit_code": rc,
                         "sdk_stdout": out.strip(),
                         "sdk_stderr": err,
