@@ -8,6 +8,7 @@
 mod attest_cmd;
 mod fingerprint_cmd;
 mod output;
+mod status_cmd;
 
 use std::process::ExitCode;
 
@@ -16,7 +17,8 @@ use clap::{Parser, Subcommand};
 /// Record software-delivery evidence in Kosli (the SDK's drop-in for the official CLI).
 ///
 /// Differences from the official CLI: errors are the SDK's typed errors (an exclude pattern
-/// with a syntax error is named in the message), and `--debug` shows the SDK's tracing log.
+/// with a syntax error is named in the message), `--debug` shows the SDK's tracing log, and
+/// when the retries run out the error names the server's last status and message.
 #[derive(Debug, Parser)]
 #[command(name = "kosli", version, disable_help_subcommand = true)]
 struct Cli {
@@ -32,6 +34,9 @@ enum Command {
     Attest(attest_cmd::Args),
     /// Calculate the SHA256 fingerprint of an artifact.
     Fingerprint(fingerprint_cmd::Args),
+    /// Check the status of a Kosli server (GET /ready).
+    #[command(visible_alias = "st")]
+    Status(status_cmd::Args),
 }
 
 fn main() -> ExitCode {
@@ -44,6 +49,7 @@ fn main() -> ExitCode {
     let (name, result) = match &cli.command {
         Command::Attest(args) => return attest_cmd::run(args, &ctx),
         Command::Fingerprint(args) => ("kosli fingerprint", fingerprint_cmd::run(args, &ctx)),
+        Command::Status(args) => return status_cmd::main(args, &ctx),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -63,15 +63,28 @@ pub(crate) fn parse(path: &Path, text: &str) -> Result<Layer> {
     let value: Value = if text.trim().is_empty() {
         Value::Null
     } else {
-        serde_yaml_ng::from_str(text).map_err(|e| bad(format!("yaml: {e}")))?
+        serde_yaml_ng::from_str(text).map_err(|e| bad(go_yaml_message(&e, text)))?
     };
     let map = match value {
         Value::Null => return Ok(Layer::default()),
         Value::Mapping(m) => m,
-        _ => {
-            return Err(bad(
-                "the file must hold a mapping of flag names to values".into()
-            ))
+        other => {
+            let what = match &other {
+                Value::Sequence(_) => "!!seq".to_string(),
+                Value::String(s) => format!("!!str `{s}`"),
+                Value::Number(n) if n.is_f64() => format!("!!float `{n}`"),
+                Value::Number(n) => format!("!!int `{n}`"),
+                Value::Bool(b) => format!("!!bool `{b}`"),
+                _ => "!!tagged".to_string(),
+            };
+            let line = text
+                .lines()
+                .position(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
+                .unwrap_or(0)
+                + 1;
+            return Err(bad(format!(
+                "yaml: unmarshal errors:\n  line {line}: cannot unmarshal {what} into map[string]interface {{}}"
+            )));
         }
     };
     let mut layer = Layer::default();
@@ -103,6 +116,60 @@ pub(crate) fn parse(path: &Path, text: &str) -> Result<Layer> {
         }
     }
     Ok(layer)
+}
+
+/// Problems that libyaml's scanner (rather than its parser) reports; Go's YAML library numbers
+/// their lines from 1 and the parser's from 0, and leaves the line out when it is 0.
+const SCANNER_PROBLEMS: &[&str] = &[
+    "mapping values are not allowed",
+    "block sequence entries are not allowed",
+    "could not find expected ':'",
+    "did not find expected whitespace or line break",
+    "did not find expected comment or line break",
+    "did not find expected alphabetic or numeric character",
+    "did not find expected hexdecimal number",
+    "did not find URI escaped octet",
+];
+
+/// A YAML syntax error worded as Go's YAML library words it (`yaml: line 1: did not find
+/// expected ',' or ']'`): both wrap libyaml's problem texts, and only the line numbering and
+/// the trailing context differ.
+fn go_yaml_message(e: &serde_yaml_ng::Error, source: &str) -> String {
+    let text = e.to_string();
+    let problem = text.split(" at line ").next().unwrap_or(&text);
+    if let Some(key) = problem.strip_prefix("duplicate entry with key ") {
+        // Go names the line of the repeated key and of its first definition.
+        let name = key.trim_matches('"');
+        let lines: Vec<usize> = text_lines_with_key(source, name);
+        if let [first, second, ..] = lines[..] {
+            return format!(
+                "yaml: unmarshal errors:\n  line {second}: mapping key {key} already defined at line {first}"
+            );
+        }
+        return format!("yaml: unmarshal errors:\n  mapping key {key} already defined");
+    }
+    let scanner =
+        problem.starts_with("found ") || SCANNER_PROBLEMS.iter().any(|p| problem.starts_with(p));
+    let zero_based = e
+        .location()
+        .map(|l| l.line().saturating_sub(1))
+        .unwrap_or(0);
+    match zero_based {
+        0 => format!("yaml: {problem}"),
+        n if scanner => format!("yaml: line {}: {problem}", n + 1),
+        n => format!("yaml: line {n}: {problem}"),
+    }
+}
+
+/// The 1-based numbers of the top-level lines that define `key`.
+fn text_lines_with_key(source: &str, key: &str) -> Vec<usize> {
+    let prefix = format!("{key}:");
+    source
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| l.starts_with(&prefix))
+        .map(|(i, _)| i + 1)
+        .collect()
 }
 
 /// A scalar YAML value as the text a flag would be given.
@@ -155,6 +222,29 @@ mod tests {
             text.starts_with("failed to parse config file [c3.yml] : While parsing config: yaml: "),
             "{text}"
         );
+    }
+
+    #[test]
+    fn yaml_errors_read_like_the_cli() {
+        // The official CLI's messages for these files.
+        let cases = [
+            ("a: b: c\n", "yaml: mapping values are not allowed in this context"),
+            ("x: 1\n\ty: 2\n", "yaml: line 2: found a tab character that violates indentation"),
+            ("x: 1\n- a\n", "yaml: line 1: did not find expected key"),
+            ("a:\n  b: 1\n c: 2\n", "yaml: line 2: did not find expected key"),
+            ("k: @bad\n", "yaml: found character that cannot start any token"),
+            ("x: 1\nx: 2\n", "yaml: unmarshal errors:\n  line 2: mapping key \"x\" already defined at line 1"),
+            ("[1, 2]\n", "yaml: unmarshal errors:\n  line 1: cannot unmarshal !!seq into map[string]interface {}"),
+            ("just text\n", "yaml: unmarshal errors:\n  line 1: cannot unmarshal !!str `just text` into map[string]interface {}"),
+        ];
+        for (text, want) in cases {
+            let e = parse(Path::new("y.yml"), text).err().unwrap();
+            assert_eq!(
+                e.to_string(),
+                format!("failed to parse config file [y.yml] : While parsing config: {want}"),
+                "{text:?}"
+            );
+        }
     }
 
     #[test]

@@ -22,6 +22,9 @@ impl Host {
     /// Parses `url` (`http://` or `https://`, a path prefix is kept) and pairs it with `token`.
     pub fn new(url: &str, token: Option<SecretString>) -> Result<Host> {
         let given = url.trim().to_string();
+        if let Some(message) = go_invalid_port(&given) {
+            return Err(Error::config(message));
+        }
         let parsed = Url::parse(&given)
             .map_err(|e| Error::config(format!("invalid host {given:?}: {e}")))?;
         if parsed.scheme() != "http" && parsed.scheme() != "https" {
@@ -89,6 +92,23 @@ impl Host {
     }
 }
 
+/// Go's `url.Parse` message for a host whose port is not a number, which is what the CLI prints
+/// when a comma list of hosts is taken as one URL (`parse "http://h1:1,http://h2:2": invalid
+/// port ":1,http:" after host`).
+fn go_invalid_port(url: &str) -> Option<String> {
+    let rest = url.split_once("://")?.1;
+    let authority = rest.split(['/', '?', '#']).next()?;
+    let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    if host.starts_with('[') {
+        return None;
+    }
+    let port = &host[host.find(':')?..];
+    if port[1..].bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    Some(format!("parse {url:?}: invalid port {port:?} after host"))
+}
+
 impl fmt::Debug for Host {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Host")
@@ -149,6 +169,12 @@ mod tests {
         let e = Host::new("http://h1:1,http://h2:2", None).unwrap_err();
         assert_eq!(e.kind(), crate::ErrorKind::Config);
         assert!(e.to_string().contains("http://h1:1,http://h2:2"), "{e}");
+        // The CLI's words for two hosts and one token (observed).
+        let e = Host::new("http://127.0.0.1:18901,http://127.0.0.1:18902", None).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            r#"parse "http://127.0.0.1:18901,http://127.0.0.1:18902": invalid port ":18901,http:" after host"#
+        );
         let e = Host::new("ftp://x", None).unwrap_err();
         assert!(e.to_string().contains("scheme"), "{e}");
     }
