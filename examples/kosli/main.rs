@@ -8,6 +8,7 @@
 mod attest_cmd;
 mod fingerprint_cmd;
 mod output;
+mod provenance_flags;
 mod status_cmd;
 
 use std::process::ExitCode;
