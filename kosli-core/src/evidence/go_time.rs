@@ -64,6 +64,17 @@ fn parse_go_float(s: &str) -> Option<f64> {
     if body.eq_ignore_ascii_case("nan") {
         return (sign > 0.0 && !s.starts_with('+')).then_some(f64::NAN);
     }
+    // Underscores may separate digits (Go's `underscoreOK`); then they are ignored.
+    let stripped;
+    let body = if body.contains('_') {
+        if !underscores_ok(body) {
+            return None;
+        }
+        stripped = body.replace('_', "");
+        stripped.as_str()
+    } else {
+        body
+    };
     if body.len() > 2 && (body.starts_with("0x") || body.starts_with("0X")) {
         return parse_hex_float(&body[2..]).map(|v| sign * v);
     }
@@ -83,36 +94,60 @@ fn parse_go_float(s: &str) -> Option<f64> {
     Some(sign * v)
 }
 
-/// A hexadecimal float after `0x` (`1.8p3`, `1_0p-2`): Go requires the `p` exponent.
+/// Go's rule for digit separators in a number (sign already removed): an underscore must sit
+/// between two digits, or between a base prefix and a digit.
+fn underscores_ok(s: &str) -> bool {
+    let b = s.as_bytes();
+    // What came last: b'^' start, b'0' digit or base prefix, b'_' underscore, b'!' other.
+    let mut saw = b'^';
+    let mut i = 0;
+    let mut hex = false;
+    if b.len() >= 2 && b[0] == b'0' && matches!(b[1].to_ascii_lowercase(), b'b' | b'o' | b'x') {
+        i = 2;
+        saw = b'0';
+        hex = b[1].to_ascii_lowercase() == b'x';
+    }
+    while i < b.len() {
+        let c = b[i];
+        if c.is_ascii_digit() || (hex && c.is_ascii_hexdigit()) {
+            saw = b'0';
+        } else if c == b'_' {
+            if saw != b'0' {
+                return false;
+            }
+            saw = b'_';
+        } else if saw == b'_' {
+            return false;
+        } else {
+            saw = b'!';
+        }
+        i += 1;
+    }
+    saw != b'_'
+}
+
+/// A hexadecimal float after `0x` (`1.8p3`): Go requires the `p` exponent.
 fn parse_hex_float(s: &str) -> Option<f64> {
     let (mantissa, exp) = s.split_once(['p', 'P'])?;
     let mut value = 0f64;
     let mut scale = 0i32;
     let mut seen_dot = false;
     let mut digits = 0;
-    let mut prev_underscore = true; // an underscore may not lead
     for c in mantissa.chars() {
-        match c {
-            '_' if !prev_underscore => {
-                prev_underscore = true;
-                continue;
-            }
-            '.' if !seen_dot => seen_dot = true,
-            _ => {
-                let d = c.to_digit(16)?;
-                value = value * 16.0 + f64::from(d);
-                digits += 1;
-                if seen_dot {
-                    scale -= 4;
-                }
-            }
+        if c == '.' && !seen_dot {
+            seen_dot = true;
+            continue;
         }
-        prev_underscore = false;
+        value = value * 16.0 + f64::from(c.to_digit(16)?);
+        digits += 1;
+        if seen_dot {
+            scale -= 4;
+        }
     }
-    if digits == 0 || (prev_underscore && mantissa.ends_with('_')) {
+    if digits == 0 {
         return None;
     }
-    let exp: i32 = exp.replace('_', "").parse().ok()?;
+    let exp: i32 = exp.parse().ok()?;
     let v = value * 2f64.powi(exp.saturating_add(scale));
     v.is_finite().then_some(v)
 }
@@ -344,8 +379,16 @@ mod tests {
         assert_eq!(testcase_nanos("250ms"), 250_000_000);
         assert_eq!(testcase_nanos("1h2m3.5s"), 3_723_500_000_000);
         assert_eq!(testcase_nanos("0x1p-2"), 250_000_000);
+        // Checked against the CLI: digit separators as Go's ParseFloat allows them.
+        assert_eq!(testcase_nanos("1_0"), 10 * SECOND);
+        assert_eq!(testcase_nanos("1_000.5"), 1_000_500_000_000);
+        assert_eq!(testcase_nanos("0x_1p0"), SECOND);
+        assert_eq!(testcase_nanos("0x1_0p0"), 16 * SECOND);
+        // 1e10 s overflows int64 nanoseconds and wraps, as the CLI prints -8446744073.709552.
+        assert_eq!(seconds(testcase_nanos("1e10")), -8_446_744_073.709_552);
         for zero in [
-            "", "abc", " 1.0 ", "+-1", "--1", "1e15", "inf", "-Inf", "NaN", "+nan", "1e400", "1_0",
+            "", "abc", " 1.0 ", "+-1", "--1", "1e15", "inf", "-Inf", "NaN", "+nan", "1e400",
+            "1__0", "_10", "10_", "0b101", "0x10", "9.3e12",
         ] {
             assert_eq!(testcase_nanos(zero), 0, "{zero:?}");
         }
