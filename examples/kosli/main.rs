@@ -19,7 +19,9 @@ use clap::{Parser, Subcommand};
 ///
 /// Differences from the official CLI: errors are the SDK's typed errors (an exclude pattern
 /// with a syntax error is named in the message), `--debug` shows the SDK's tracing log, and
-/// when the retries run out the error names the server's last status and message.
+/// when the retries run out the error names the server's last status and message. A commit that
+/// cannot be read (shallow clone, missing revision, empty repository) gets a second line that
+/// says what to do.
 #[derive(Debug, Parser)]
 #[command(name = "kosli", version, disable_help_subcommand = true)]
 struct Cli {
