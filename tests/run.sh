@@ -10,3 +10,6 @@ cargo test --workspace --all-features
 # The C API: sanitizers, valgrind, and the install story (pkg-config, static, CMake).
 tests/c/run.sh
 tests/c/install_test.sh
+
+# The Python module: the wheel built, installed into a fresh venv, pytest and mypy.stubtest.
+tests/python/run.sh

@@ -1,0 +1,62 @@
+from collections.abc import Callable
+
+from kosli._errors import ApiError as ApiError
+from kosli._errors import AuthError as AuthError
+from kosli._errors import CancelledError as CancelledError
+from kosli._errors import ConfigError as ConfigError
+from kosli._errors import FingerprintError as FingerprintError
+from kosli._errors import InvalidInputError as InvalidInputError
+from kosli._errors import JournalError as JournalError
+from kosli._errors import KosliError as KosliError
+from kosli._errors import KosliFileNotFoundError as KosliFileNotFoundError
+from kosli._errors import KosliIOError as KosliIOError
+from kosli._errors import KosliTimeoutError as KosliTimeoutError
+from kosli._errors import KosliWarning as KosliWarning
+from kosli._errors import NetworkError as NetworkError
+from kosli._errors import NotFoundError as NotFoundError
+from kosli._errors import ParseError as ParseError
+from kosli._errors import PolicyDeniedError as PolicyDeniedError
+from kosli._kosli import ArtifactRef as ArtifactRef
+from kosli._kosli import Fingerprint as Fingerprint
+from kosli._kosli import JunitSummary as JunitSummary
+from kosli._kosli import Progress as Progress
+from kosli._kosli import SuiteSummary as SuiteSummary
+from kosli._kosli import __version__ as __version__
+from kosli._kosli import fingerprint_dir as fingerprint_dir
+from kosli._kosli import fingerprint_file as fingerprint_file
+from kosli._kosli import parse_junit as parse_junit
+from kosli._types import ArtifactType as ArtifactType
+
+#: A progress callback: return ``False`` to cancel (``CancelledError``); raising cancels too,
+#: and the exception propagates unchanged. Any other return value (``None``) goes on.
+ProgressCallback = Callable[[Progress], object]
+
+__all__ = [
+    "ApiError",
+    "ArtifactRef",
+    "ArtifactType",
+    "AuthError",
+    "CancelledError",
+    "ConfigError",
+    "Fingerprint",
+    "FingerprintError",
+    "InvalidInputError",
+    "JournalError",
+    "JunitSummary",
+    "KosliError",
+    "KosliFileNotFoundError",
+    "KosliIOError",
+    "KosliTimeoutError",
+    "KosliWarning",
+    "NetworkError",
+    "NotFoundError",
+    "ParseError",
+    "PolicyDeniedError",
+    "Progress",
+    "ProgressCallback",
+    "SuiteSummary",
+    "__version__",
+    "fingerprint_dir",
+    "fingerprint_file",
+    "parse_junit",
+]

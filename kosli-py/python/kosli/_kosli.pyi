@@ -1,0 +1,136 @@
+"""Stubs of the native module `kosli._kosli` (private: import `kosli`)."""
+
+import os
+from collections.abc import Callable, Sequence
+from typing import Any, final
+
+from kosli._types import ArtifactType
+
+__version__: str
+
+@final
+class Fingerprint:
+    """A SHA-256 digest; ``str()`` gives its 64 lowercase hex digits."""
+
+    def __new__(cls, hex: str) -> Fingerprint: ...
+    def digest(self) -> bytes: ...
+    def __eq__(self, other: object, /) -> bool: ...
+    def __ne__(self, other: object, /) -> bool: ...
+    def __lt__(self, other: Fingerprint, /) -> bool: ...
+    def __le__(self, other: Fingerprint, /) -> bool: ...
+    def __gt__(self, other: Fingerprint, /) -> bool: ...
+    def __ge__(self, other: Fingerprint, /) -> bool: ...
+    def __hash__(self) -> int: ...
+    def __reduce__(self) -> tuple[Any, ...]: ...
+
+@final
+class ArtifactRef:
+    """An artifact's name, fingerprint and type, built once and used for every report."""
+
+    def __new__(
+        cls, name: str, fingerprint: Fingerprint | str, artifact_type: ArtifactType | str
+    ) -> ArtifactRef: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def fingerprint(self) -> Fingerprint: ...
+    @property
+    def artifact_type(self) -> ArtifactType: ...
+    def to_dict(self) -> dict[str, str]: ...
+    def __eq__(self, other: object, /) -> bool: ...
+    def __ne__(self, other: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
+    def __reduce__(self) -> tuple[Any, ...]: ...
+
+@final
+class Progress:
+    """How far an operation has come; totals are ``None`` until known."""
+
+    @property
+    def bytes_done(self) -> int: ...
+    @property
+    def files_done(self) -> int: ...
+    @property
+    def bytes_total(self) -> int | None: ...
+    @property
+    def files_total(self) -> int | None: ...
+    def to_dict(self) -> dict[str, int | None]: ...
+    def __eq__(self, other: object, /) -> bool: ...
+    def __ne__(self, other: object, /) -> bool: ...
+
+@final
+class SuiteSummary:
+    """One element of the ``junit_results`` the CLI sends for a JUnit suite."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def failures(self) -> int: ...
+    @property
+    def errors(self) -> int: ...
+    @property
+    def skipped(self) -> int: ...
+    @property
+    def total(self) -> int: ...
+    @property
+    def duration(self) -> float: ...
+    @property
+    def timestamp(self) -> int | None: ...
+    def to_dict(self) -> dict[str, str | int | float]: ...
+    def __eq__(self, other: object, /) -> bool: ...
+    def __ne__(self, other: object, /) -> bool: ...
+
+@final
+class JunitSummary:
+    """The suites of a JUnit results folder and the files they came from."""
+
+    @property
+    def suites(self) -> list[SuiteSummary]: ...
+    @property
+    def files(self) -> list[str]: ...
+    @property
+    def total(self) -> int: ...
+    @property
+    def failed(self) -> int: ...
+    def to_dict(self) -> dict[str, Any]: ...
+
+def parse_junit(path: str | os.PathLike[str]) -> JunitSummary:
+    """Reads JUnit XML results as ``kosli attest junit --results-dir`` does (a folder or a file)."""
+
+def fingerprint_file(
+    path: str | os.PathLike[str], *, progress: Callable[[Progress], object] | None = None
+) -> Fingerprint:
+    """The SHA-256 of a file's bytes, as ``kosli fingerprint --artifact-type file``."""
+
+def fingerprint_dir(
+    path: str | os.PathLike[str],
+    excludes: Sequence[str] = ...,
+    *,
+    threads: int | None = None,
+    progress: Callable[[Progress], object] | None = None,
+) -> Fingerprint:
+    """The CLI's digest of a directory, as ``kosli fingerprint --artifact-type dir -x ...``."""
+
+def _parse_junit_xml(xml: bytes) -> list[SuiteSummary]:
+    """The suites of a JUnit XML document in memory (the pytest plugin's session results)."""
+
+def _error_classes() -> list[tuple[str, str]]:
+    """``(ErrorKind name, class name)`` for every kind of the core, in code order."""
+
+def _operation_names() -> list[str]:
+    """The names of the core's API operations."""
+
+__all__ = [
+    "__version__",
+    "Fingerprint",
+    "ArtifactRef",
+    "Progress",
+    "SuiteSummary",
+    "JunitSummary",
+    "fingerprint_file",
+    "fingerprint_dir",
+    "parse_junit",
+    "_parse_junit_xml",
+    "_error_classes",
+    "_operation_names",
+]
