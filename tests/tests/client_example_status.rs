@@ -14,11 +14,13 @@ fn kosli() -> &'static PathBuf {
     BIN.get_or_init(|| {
         let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
         let status = Command::new(cargo)
+            // The workspace's features, as `cargo test --workspace --all-features` (tests/run.sh)
+            // built it: then this build has nothing to do.
             .args([
                 "build",
                 "--quiet",
-                "-p",
-                "kosli-examples",
+                "--workspace",
+                "--all-features",
                 "--example",
                 "kosli",
             ])
