@@ -37,7 +37,13 @@ pub fn run(args: &Args, ctx: &Context) -> Result<(), Error> {
     let path = &args.paths[0];
     let kind: ArtifactType = kind.parse()?;
     let excludes = split_exclude_values(&args.exclude)?;
-    let mut fingerprinter = Fingerprinter::new().excludes(excludes);
+    // Warnings print as they arise, so one that precedes an error is still shown (as the CLI).
+    let quiet = ctx.quiet;
+    let mut fingerprinter = Fingerprinter::new().excludes(excludes).on_warning(move |w| {
+        if !quiet {
+            eprintln!("[warning] {w}");
+        }
+    });
     if std::io::stderr().is_terminal() && !ctx.quiet {
         fingerprinter = fingerprinter.on_progress(|p| {
             let mib = p.bytes_done as f64 / (1024.0 * 1024.0);
@@ -59,10 +65,7 @@ pub fn run(args: &Args, ctx: &Context) -> Result<(), Error> {
     if std::io::stderr().is_terminal() && !ctx.quiet {
         eprint!("\r\x1b[2K");
     }
-    let (fingerprint, warnings) = result?;
-    for warning in &warnings {
-        ctx.warn(warning);
-    }
+    let (fingerprint, _warnings_already_printed) = result?;
     println!("{fingerprint}");
     Ok(())
 }

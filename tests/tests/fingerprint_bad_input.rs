@@ -329,8 +329,6 @@ fn unreadable_subdirectory() {
 }
 
 #[test]
-#[ignore = "known SDK bug (reported): a FIFO named .kosli_ignore blocks forever, as in the CLI; \
-            run with --ignored"]
 fn fifo_as_ignore_file_is_an_error_not_a_hang() {
     let s = scene();
     let fifo = s.dir.join(".kosli_ignore");
@@ -347,8 +345,6 @@ fn fifo_as_ignore_file_is_an_error_not_a_hang() {
 }
 
 #[test]
-#[ignore = "known disagreement with the CLI (reported): an ignore-file line over 64 KiB must \
-            fail with `failed to read <path>: bufio.Scanner: token too long`; run with --ignored"]
 fn overlong_ignore_line_is_an_error() {
     let s = scene();
     let ignore = s.dir.join(".kosli_ignore");

@@ -5,6 +5,8 @@ use std::collections::HashSet;
 use std::fs;
 use std::io::{self, Read};
 
+use super::hasher::open;
+
 use super::glob::{glob_doublestar, GlobError};
 use super::gopath::{join, to_path, to_path_buf};
 use crate::error::{Error, Result};
@@ -125,38 +127,49 @@ fn csv_record(value: &str) -> std::result::Result<Vec<String>, String> {
 }
 
 /// Patterns from `<root>/.kosli_ignore` with their line numbers; none when it is missing or a
-/// directory.
+/// directory. A FIFO is refused instead of blocking (the CLI blocks forever on one).
 pub(crate) fn read_ignore_file(root: &[u8]) -> Result<Vec<(usize, Vec<u8>)>> {
     let path = join(root, IGNORE_FILE.as_bytes());
     let display = to_path_buf(&path);
-    let mut file = match fs::File::open(to_path(&path)) {
+    let mut file = match open(&display) {
         Ok(f) => f,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(e) => return Err(Error::io("open", &display, e)),
+        Err(Error::Io { source, .. }) if source.kind() == io::ErrorKind::NotFound => {
+            return Ok(Vec::new())
+        }
+        Err(e) => return Err(e),
     };
     if file.metadata().map(|m| m.is_dir()).unwrap_or(false) {
         return Ok(Vec::new());
     }
     let mut content = Vec::new();
     file.read_to_end(&mut content).map_err(|e| Error::io("read", &display, e))?;
-    Ok(parse_ignore_lines(&content))
+    parse_ignore_lines(&content).map_err(|line| {
+        let reason = format!("bufio.Scanner: token too long (line {line} is 64 KiB or longer)");
+        Error::Io {
+            path: display.clone(),
+            message: format!("failed to read {}: bufio.Scanner: token too long", display.display()),
+            source: io::Error::new(io::ErrorKind::InvalidData, reason),
+        }
+    })
 }
 
-/// Each line: cut at the first `#`, trim whitespace, skip empties; a line longer than Go's
-/// scanner limit ends the list silently, as it does in the CLI.
-pub(crate) fn parse_ignore_lines(content: &[u8]) -> Vec<(usize, Vec<u8>)> {
+/// Each line: cut at the first `#`, trim whitespace, skip empties. A line that does not fit Go's
+/// scanner buffer (64 KiB with its newline) fails the whole file, as in the CLI: the error is
+/// the line's number.
+pub(crate) fn parse_ignore_lines(content: &[u8]) -> std::result::Result<Vec<(usize, Vec<u8>)>, usize> {
     let mut out = Vec::new();
     let mut rest = content;
     let mut number = 0;
     while !rest.is_empty() {
         number += 1;
-        let (line, next, had_newline) = match rest.iter().position(|&b| b == b'\n') {
-            Some(i) => (&rest[..i], &rest[i + 1..], true),
-            None => (rest, &rest[rest.len()..], false),
+        let (line, next) = match rest.iter().position(|&b| b == b'\n') {
+            Some(i) => (&rest[..i], &rest[i + 1..]),
+            None => (rest, &rest[rest.len()..]),
         };
-        let limit = if had_newline { MAX_LINE - 1 } else { MAX_LINE };
-        if line.len() > limit {
-            break;
+        // The scanner's buffer holds MAX_LINE bytes and must also find the newline (or EOF)
+        // after the line, so the longest line is one byte shorter, with or without a newline.
+        if line.len() >= MAX_LINE {
+            return Err(number);
         }
         rest = next;
         let line = line.strip_suffix(b"\r").unwrap_or(line);
@@ -169,7 +182,7 @@ pub(crate) fn parse_ignore_lines(content: &[u8]) -> Vec<(usize, Vec<u8>)> {
             out.push((number, trimmed.to_vec()));
         }
     }
-    out
+    Ok(out)
 }
 
 /// Trims Unicode white space from both ends of possibly non-UTF-8 bytes.
@@ -199,10 +212,11 @@ fn trailing_char(s: &[u8]) -> Option<(char, usize)> {
 }
 
 impl ExcludeSet {
-    /// Expands every pattern once against the file system, as the CLI does before walking.
-    pub(crate) fn build(root: &[u8], caller: &[String]) -> Result<ExcludeSet> {
+    /// Expands every pattern once against the file system, in the CLI's order: the caller's
+    /// patterns, then (after warning when they exclude the ignore file) the ignore file's.
+    /// `warn` is called as soon as a warning arises, so it is not lost if a later step fails.
+    pub(crate) fn build(root: &[u8], caller: &[String], warn: &mut dyn FnMut(&str)) -> Result<ExcludeSet> {
         let ignore_path = join(root, IGNORE_FILE.as_bytes());
-        let from_file = read_ignore_file(root)?;
         let mut set = ExcludeSet::default();
         let mut caller_hits_ignore_file = false;
         for pattern in caller {
@@ -214,14 +228,6 @@ impl ExcludeSet {
                 set.paths.insert(path);
             }
         }
-        for (line, pattern) in &from_file {
-            for path in expand(root, pattern, Source::IgnoreFile { line: *line })? {
-                // An exclusion list cannot exclude itself (the CLI v2.43.1 binary's rule).
-                if path != ignore_path {
-                    set.paths.insert(path);
-                }
-            }
-        }
         if caller_hits_ignore_file && is_file(&ignore_path) {
             let shown = String::from_utf8_lossy(&ignore_path).into_owned();
             let warning = format!(
@@ -231,7 +237,16 @@ impl ExcludeSet {
                  the same fingerprint without that."
             );
             tracing::warn!("{warning}");
+            warn(&warning);
             set.warnings.push(warning);
+        }
+        for (line, pattern) in &read_ignore_file(root)? {
+            for path in expand(root, pattern, Source::IgnoreFile { line: *line })? {
+                // An exclusion list cannot exclude itself (the CLI v2.43.1 binary's rule).
+                if path != ignore_path {
+                    set.paths.insert(path);
+                }
+            }
         }
         Ok(set)
     }
@@ -285,6 +300,7 @@ mod tests {
     fn ignore_lines_are_cut_and_trimmed() {
         let content = b"# full-line comment\nlogs\n   *.tmp   # trailing\n\n**/*.log\nbuild/out#x\r\n\xc2\xa0nbsp\xe3\x80\x80\n";
         let got: Vec<(usize, String)> = parse_ignore_lines(content)
+            .unwrap()
             .into_iter()
             .map(|(n, p)| (n, String::from_utf8(p).unwrap()))
             .collect();
@@ -294,11 +310,17 @@ mod tests {
     }
 
     #[test]
-    fn overlong_line_ends_the_list() {
-        let mut content = b"first\n".to_vec();
-        content.extend(std::iter::repeat_n(b'x', MAX_LINE));
-        content.extend_from_slice(b"\nlast\n");
-        let got = parse_ignore_lines(&content);
-        assert_eq!(got, vec![(1, b"first".to_vec())]);
+    fn overlong_lines_fail_like_go_scanner() {
+        let ok = format!("first\n{}\nlast", "x".repeat(MAX_LINE - 1));
+        assert_eq!(parse_ignore_lines(ok.as_bytes()).unwrap().len(), 3);
+        let last_ok = format!("first\n{}", "x".repeat(MAX_LINE - 1));
+        assert_eq!(parse_ignore_lines(last_ok.as_bytes()).unwrap().len(), 2);
+        for bad in [
+            format!("first\n{}\nlast\n", "x".repeat(MAX_LINE)),
+            format!("first\n{}", "x".repeat(MAX_LINE)),
+            format!("first\n{}\r\n", "x".repeat(MAX_LINE - 1)),
+        ] {
+            assert_eq!(parse_ignore_lines(bad.as_bytes()), Err(2));
+        }
     }
 }

@@ -14,7 +14,7 @@ pub(crate) const BUFFER_SIZE: usize = 256 * 1024;
 
 /// Opens `path` for hashing. FIFOs are refused instead of blocking forever as the CLI does:
 /// the open never waits for a writer (`O_NONBLOCK`), then the file type is checked.
-fn open(path: &Path) -> Result<File> {
+pub(crate) fn open(path: &Path) -> Result<File> {
     let mut options = std::fs::OpenOptions::new();
     options.read(true);
     #[cfg(unix)]

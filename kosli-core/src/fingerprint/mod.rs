@@ -61,6 +61,17 @@ pub struct Fingerprinter {
     excludes: Vec<String>,
     threads: Option<usize>,
     progress: Option<ProgressFn>,
+    on_warning: Option<WarningFn>,
+}
+
+/// A warning callback (see [`Fingerprinter::on_warning`]).
+#[derive(Clone)]
+struct WarningFn(std::sync::Arc<dyn Fn(&str) + Send + Sync>);
+
+impl std::fmt::Debug for WarningFn {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("WarningFn(..)")
+    }
 }
 
 impl Fingerprinter {
@@ -99,6 +110,14 @@ impl Fingerprinter {
         f: impl Fn(&Progress) -> ProgressControl + Send + Sync + 'static,
     ) -> Self {
         self.progress = Some(ProgressFn::new(f));
+        self
+    }
+
+    /// Calls `f` with each warning the CLI would print (without its `[warning] ` prefix) as soon
+    /// as it arises, so a warning that precedes an error is not lost. Warnings of a successful
+    /// call are also in [`DirReport::warnings`].
+    pub fn on_warning(mut self, f: impl Fn(&str) + Send + Sync + 'static) -> Self {
+        self.on_warning = Some(WarningFn(std::sync::Arc::new(f)));
         self
     }
 
@@ -172,7 +191,12 @@ impl Fingerprinter {
             });
         }
         let root = gopath::to_bytes(path);
-        let excludes = exclude::ExcludeSet::build(&root, &self.excludes)?;
+        let on_warning = self.on_warning.clone();
+        let excludes = exclude::ExcludeSet::build(&root, &self.excludes, &mut |w| {
+            if let Some(f) = &on_warning {
+                (f.0)(w);
+            }
+        })?;
         let threads = self.threads.unwrap_or_else(pool::default_threads);
         let pool;
         let hashing = if threads <= 1 {

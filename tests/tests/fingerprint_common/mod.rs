@@ -93,8 +93,15 @@ struct VectorFile {
 /// What one run of the SDK gave, in a form that compares across thread counts.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
-    Digest { hex: String, warnings: Vec<String> },
-    Failed { kind: ErrorKind, message: String },
+    Digest {
+        hex: String,
+        warnings: Vec<String>,
+    },
+    Failed {
+        kind: ErrorKind,
+        message: String,
+        warnings: Vec<String>,
+    },
     Hung,
 }
 
@@ -135,13 +142,14 @@ pub fn build_corpus(into: &Path) -> PathBuf {
     corpus
 }
 
-/// Rebuilds a random tree under `base/t` (and `base/outside.txt`, the target of links that
-/// leave the tree), as the comparison script built it.
+/// Rebuilds a random tree under `base/t` (with `base/outside.txt`, the target of links that
+/// leave the tree, and the symlink `base/tl -> t`), as the comparison script built it.
 #[cfg(unix)]
 pub fn build_recipe(base: &Path, recipe: &[RecipeOp]) {
     let root = base.join("t");
     fs::create_dir_all(&root).expect("tree root");
     fs::write(base.join("outside.txt"), "outside\n").expect("outside.txt");
+    std::os::unix::fs::symlink("t", base.join("tl")).expect("tl -> t");
     for op in recipe {
         let (path, parent_of) = match op {
             RecipeOp::Dir { path }
@@ -177,9 +185,12 @@ fn recipe_content(text: &str, size: i64) -> Vec<u8> {
 pub fn run(vector: &Vector, patterns: &[String], threads: usize, deadline: Duration) -> Outcome {
     let (tx, rx) = mpsc::channel();
     let (kind, path) = (vector.artifact_type.clone(), vector.path.clone());
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let sink = std::sync::Arc::clone(&seen);
     let fp = Fingerprinter::new()
         .excludes(patterns.iter().cloned())
-        .threads(threads);
+        .threads(threads)
+        .on_warning(move |w| sink.lock().expect("warnings").push(w.to_string()));
     std::thread::spawn(move || {
         let result = match kind.as_str() {
             "file" => fp.file(&path).map(|d| (d.to_hex(), Vec::new())),
@@ -193,6 +204,7 @@ pub fn run(vector: &Vector, patterns: &[String], threads: usize, deadline: Durat
             Err(e) => Outcome::Failed {
                 kind: e.kind(),
                 message: e.to_string(),
+                warnings: seen.lock().expect("warnings").clone(),
             },
         });
     });
@@ -302,6 +314,7 @@ pub fn check(v: &Vector) -> Result<(), String> {
             Outcome::Failed {
                 kind: ErrorKind::Fingerprint,
                 message,
+                ..
             } if message.contains(&v.path) => Ok(()),
             other => Err(format!(
                 "expected a quick Fingerprint error naming {:?}, got {other:?}",
@@ -329,7 +342,12 @@ pub fn check(v: &Vector) -> Result<(), String> {
             "no SDK error kind known for the CLI message {want:?}"
         ));
     };
-    let Outcome::Failed { kind, message } = got else {
+    let Outcome::Failed {
+        kind,
+        message,
+        warnings,
+    } = got
+    else {
         return Err(format!("expected error {want:?}, got {got:?}"));
     };
     let mut problems = Vec::new();
@@ -349,7 +367,12 @@ pub fn check(v: &Vector) -> Result<(), String> {
         }
         // The CLI does not say which pattern is bad; the SDK must (error_names, checked below,
         // say which when the vector knows).
-        if v.error_names.is_empty() && !patterns.iter().any(|p| names(message, p)) {
+        // Without error_names: one of the flag patterns, or a line of the ignore file.
+        let names_ignore_line = message.contains(".kosli_ignore line ");
+        if v.error_names.is_empty()
+            && !names_ignore_line
+            && !patterns.iter().any(|p| names(message, p))
+        {
             problems.push(format!(
                 "message {message:?} names none of the patterns {patterns:?}"
             ));
@@ -360,10 +383,12 @@ pub fn check(v: &Vector) -> Result<(), String> {
             problems.push(format!("message {message:?} does not name {name:?}"));
         }
     }
-    // A warning printed before the error cannot be returned with it: such a vector must be
-    // marked as a known disagreement.
-    if !cli_warnings(Some(&exp.message)).is_empty() && v.known_disagreement.is_none() {
-        problems.push("the CLI warns before failing; the API cannot show that (mark it)".into());
+    // A warning the CLI printed before failing reaches the caller's warning callback too.
+    let want_warnings = cli_warnings(Some(&exp.message));
+    if *warnings != want_warnings {
+        problems.push(format!(
+            "warnings {warnings:?} before the error, the CLI printed {want_warnings:?}"
+        ));
     }
     if problems.is_empty() {
         Ok(())
