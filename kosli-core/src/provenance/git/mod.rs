@@ -18,9 +18,11 @@
 //! * Only `sha1` (the hash) and `revision` (rev-parse: `HEAD~1`, short shas, tags) are enabled;
 //!   gix's default features add network clients, worktree status, diffs, blame, archives and
 //!   parallel pack decoding that reading one commit does not need. Measured on this project's
-//!   2-core machine (clean builds of gix alone, `cargo build`): default features 116 s and 206
-//!   crates; `sha1` alone 77 s and 134 crates; `sha1` + `revision` 86 s and 141 crates. The
-//!   9 s for `revision` buy exact rev-parse; a hand-written subset would drift from git's rules.
+//!   2-core machine (clean `cargo build -j2` of gix 0.87.1 alone, two runs while other builds
+//!   shared the machine, load 3-5 then 7-9): default features 116 s / 216 s and 206 crates;
+//!   `sha1` alone 77 s / 120 s and 134 crates; `sha1` + `revision` 86 s / 140 s and 141 crates,
+//!   so about 65% of the default build. The extra 10-15% for `revision` buys git's exact
+//!   rev-parse; a hand-written subset would drift from git's rules.
 //! * It sits behind the `git` cargo feature of `kosli-core`, so a user who only fingerprints
 //!   or sends explicit commit info compiles none of it.
 //! * 0.87 is the newest gix whose rust-version fits the workspace's (1.85).
