@@ -211,3 +211,19 @@ fn walk_reads_xml_files_in_lexical_order_and_skips_the_rest() {
     assert_eq!(err.kind(), crate::ErrorKind::Io);
     assert!(err.to_string().starts_with("lstat "), "{err}");
 }
+
+#[test]
+fn malformed_attributes_are_errors_worded_as_go() {
+    for (xml, want) in [
+        ("<testsuite name=s/>", "unquoted or missing attribute value in element"),
+        ("<testsuite name/>", "attribute name without = in element"),
+        ("<testsuite name=\"a<b\"/>", "unescaped < inside quoted string"),
+        ("<testsuite name='unclosed/>", "not closed"),
+    ] {
+        let err = parse_bytes(xml.as_bytes(), None).unwrap_err();
+        assert!(err.to_string().contains(want), "{xml}: {err}");
+    }
+    // Spaces around `=`, single quotes, and CR LF inside values are fine.
+    let s = suites("<testsuite name = 'a\r\nb' ><testcase time\n=\n\"2\"/></testsuite>");
+    assert_eq!((s[0].name.as_str(), s[0].duration), ("a\nb", 2.0));
+}
