@@ -30,8 +30,17 @@ pub struct Args {
 #[derive(Debug, clap::Subcommand)]
 enum Kind {
     /// Report a junit attestation to an artifact or a trail in a Kosli flow.
+    ///
+    /// Differences from the official CLI: results files declaring another encoding (ISO-8859-x,
+    /// Windows-125x, UTF-16, ...) are decoded instead of rejected; XML errors name the file and
+    /// line but may be worded differently; --commit is refused until commit info is wired in;
+    /// without --dry-run nothing is sent yet (this build has no client) and it exits 1.
     Junit(Box<JunitArgs>),
     /// Report a snyk attestation to an artifact or a trail in a Kosli flow.
+    ///
+    /// Differences from the official CLI: a malformed value (e.g. a string priorityScore) is an
+    /// error naming the field instead of a crash; JSON errors name the line; --commit is refused
+    /// until commit info is wired in; without --dry-run nothing is sent yet and it exits 1.
     Snyk(Box<SnykArgs>),
 }
 
