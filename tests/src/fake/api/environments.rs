@@ -65,21 +65,34 @@ pub(super) fn handle(
         ("GET", [env, "events"]) => match store.org_ref(org) {
             Some(o) if o.environments.contains_key(*env) => {
                 let mut events = Vec::new();
-                for snap in o.snapshots.get(*env).into_iter().flatten() {
+                for snap in o.snapshots.get(*env).into_iter().flatten().rev() {
                     for a in snap["artifacts"].as_array().into_iter().flatten() {
-                        if a["annotation"]["type"] != json!("unchanged") {
-                            events.push(json!({
-                                "snapshot_index": snap["index"],
-                                "artifact_name": a["name"],
-                                "sha256": a["fingerprint"],
-                                "description": format!("{} {}", a["name"].as_str().unwrap_or_default(), a["annotation"]["type"].as_str().unwrap_or_default()),
-                                "reported_at": snap["timestamp"],
-                                "pipeline": a["flow_name"],
-                            }));
+                        let (was, now) = (
+                            a["annotation"]["was"].as_u64().unwrap_or(0),
+                            a["annotation"]["now"].as_u64().unwrap_or(0),
+                        );
+                        if was == now {
+                            continue;
                         }
+                        let (n, verb) = if now > was {
+                            (now - was, "started")
+                        } else {
+                            (was - now, "stopped")
+                        };
+                        let noun = if n == 1 { "instance" } else { "instances" };
+                        let flow = a["flow_name"].as_str().unwrap_or_default();
+                        events.push(json!({
+                            "snapshot_index": snap["index"],
+                            "artifact_name": a["name"],
+                            "sha256": a["fingerprint"],
+                            "description": format!("{n} {noun} {verb} running (from {was} to {now})."),
+                            "reported_at": snap["timestamp"],
+                            "pipeline": flow,
+                            "environment_name": env,
+                            "flow": flow,
+                        }));
                     }
                 }
-                events.reverse();
                 let (page, _, _) = paginate(events, req, 15);
                 Answer::json(200, Value::Array(page))
             }
@@ -166,19 +179,19 @@ fn report(store: &mut Store, org: &str, env: &str, kind: &str, req: &ApiRequest)
         Ok(r) => r,
         Err(a) => return a,
     };
-    let Some(env_obj) = store
+    if !store
         .org_ref(org)
-        .and_then(|o| o.environments.get(env))
-        .cloned()
-    else {
+        .is_some_and(|o| o.environments.contains_key(env))
+    {
         return no_environment(org, env);
-    };
+    }
     // What is known of each fingerprint: its flow and commit, if an artifact was reported.
     let known: Vec<Value> = store
         .org_ref(org)
         .map(|o| o.artifacts.clone())
         .unwrap_or_default();
-    let previous: Vec<String> = store
+    // The artifacts running after the previous report: (name, fingerprint, instances, entry).
+    let previous: Vec<(String, String, u64, Value)> = store
         .org_ref(org)
         .and_then(|o| o.snapshots.get(env))
         .and_then(|s| s.last())
@@ -186,7 +199,15 @@ fn report(store: &mut Store, org: &str, env: &str, kind: &str, req: &ApiRequest)
         .map(|a| {
             a.iter()
                 .filter(|x| x["annotation"]["now"].as_u64() != Some(0))
-                .map(|x| str_field(x, "fingerprint").to_string())
+                .map(|x| {
+                    let now = x["annotation"]["now"].as_u64().unwrap_or(1);
+                    (
+                        str_field(x, "name").to_string(),
+                        str_field(x, "fingerprint").to_string(),
+                        now,
+                        x.clone(),
+                    )
+                })
                 .collect()
         })
         .unwrap_or_default();
@@ -199,8 +220,13 @@ fn report(store: &mut Store, org: &str, env: &str, kind: &str, req: &ApiRequest)
             if let Some(list) = existing["creationTimestamp"].as_array_mut() {
                 list.push(created.clone());
             }
-            existing["annotation"]["now"] =
-                json!(existing["annotation"]["now"].as_u64().unwrap_or(0) + 1);
+            let now = existing["annotation"]["now"].as_u64().unwrap_or(0) + 1;
+            existing["annotation"]["now"] = json!(now);
+            if let (Some(pods), Value::Object(more)) =
+                (existing["pods"].as_object_mut(), pod.clone())
+            {
+                pods.extend(more);
+            }
             continue;
         }
         let artifact = known
@@ -210,24 +236,50 @@ fn report(store: &mut Store, org: &str, env: &str, kind: &str, req: &ApiRequest)
         let compliant = artifact
             .map(|a| store.artifact_compliant(org, a))
             .unwrap_or(false);
-        let was = u64::from(previous.contains(fp));
+        let was = previous
+            .iter()
+            .find(|(n, f, _, _)| n == name && f == fp)
+            .map(|p| p.2)
+            .unwrap_or(0);
+        let text = |key: &str| {
+            artifact
+                .map(|a| a[key].clone())
+                .unwrap_or_else(|| json!(""))
+        };
         artifacts.push(json!({
             "name": name,
             "fingerprint": fp,
-            "flow_name": artifact.map(|a| a["flow_name"].clone()).unwrap_or(Value::Null),
-            "git_commit": artifact.map(|a| a["git_commit"].clone()).unwrap_or(Value::Null),
-            "commit_url": artifact.map(|a| a["commit_url"].clone()).unwrap_or(Value::Null),
+            "flow_name": text("flow_name"),
+            "git_commit": text("git_commit"),
+            "commit_url": text("commit_url"),
             "compliant": compliant,
             "deployments": [],
             "creationTimestamp": [created],
             "pods": pod,
-            "annotation": {"type": if was == 1 { "unchanged" } else { "started" }, "was": was, "now": 1},
+            "annotation": {"type": "", "was": was, "now": 1},
         }));
     }
-    for fp in &previous {
-        if !artifacts.iter().any(|a| a["fingerprint"] == json!(fp)) {
-            artifacts.push(json!({"name": fp, "fingerprint": fp, "compliant": false, "deployments": [], "creationTimestamp": [], "pods": null, "annotation": {"type": "exited", "was": 1, "now": 0}}));
+    for (name, fp, was, entry) in &previous {
+        if !artifacts
+            .iter()
+            .any(|a| a["fingerprint"] == json!(fp) && a["name"] == json!(name))
+        {
+            let mut gone = entry.clone();
+            gone["creationTimestamp"] = json!([]);
+            gone["annotation"] = json!({"type": "", "was": was, "now": 0});
+            artifacts.push(gone);
         }
+    }
+    for a in &mut artifacts {
+        let was = a["annotation"]["was"].as_u64().unwrap_or(0);
+        let now = a["annotation"]["now"].as_u64().unwrap_or(0);
+        let kind = match (was, now) {
+            (0, _) => "started",
+            (_, 0) => "exited",
+            (w, n) if w != n => "scaled",
+            _ => "unchanged",
+        };
+        a["annotation"]["type"] = json!(kind);
     }
     let changed = artifacts
         .iter()
@@ -248,6 +300,7 @@ fn report(store: &mut Store, org: &str, env: &str, kind: &str, req: &ApiRequest)
             "user_id": "fake-user",
             "user_name": "fake-kosli",
             "compliant": compliant,
+            "html_url": format!("http://127.0.0.1/{org}/environments/{env}/snapshots/{index}"),
             "artifacts": artifacts,
         }));
     }
@@ -259,7 +312,6 @@ fn report(store: &mut Store, org: &str, env: &str, kind: &str, req: &ApiRequest)
         e["last_reported_at"] = json!(t);
         e["state"] = compliant;
     }
-    let _ = env_obj;
     Answer::written(true)
 }
 
