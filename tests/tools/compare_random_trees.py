@@ -8,7 +8,7 @@ reports where they agree.
 Each tree (nested dirs, files of random sizes, names with spaces/unicode/dots/metacharacters,
 symlinks to files and dirs, empty dirs, sometimes a `.kosli_ignore`) gets random exclude values
 (literals, `*`, `?`, classes, `**/x`, `x/**`, trailing slashes, comma lists) and a random
-spelling of its path (`t`, `t/`, `./t`, `t/.`, `.` from inside). Both programs run on it; the
+spelling of its path (`t`, `t/`, `./t`, `t/.`, `.` from inside, `tl/` and `tl` through a symlink `tl -> t`). Both programs run on it; the
 digest, exit status and `[warning]` lines must be equal (a syntax error's text may differ: the
 SDK names the pattern).
 
@@ -190,18 +190,29 @@ def make_case(seed, i):
             kinds["comma_list"] += 1
         values.append(csv_value(pats) if len(pats) > 1 or "," in pats[0] or '"' in pats[0] else pats[0])
     spelled, cwd = rng.choice([("t", "."), ("t", "."), ("t/", "."), ("./t", "."), ("t/.", "."), (".", "t")])
+    # Later additions draw last, so the trees of earlier seeds stay as they were.
+    if rng.random() < 0.08:
+        spelled = rng.choice(["tl/", "tl"])  # the root through a symlink (without '/': not walked)
+        kinds["root_symlink"] += 1
+    dirs = [o["path"] for o in ops if o["op"] == "dir"]
+    if dirs and rng.random() < 0.1:
+        # a .kosli_ignore below the root is an ordinary file
+        ops.append({"op": "file", "path": rng.choice(dirs) + "/.kosli_ignore", "text": "*\n", "size": -1})
+        kinds["nested_ignore_file"] += 1
     return {"case": f"random/{seed}-{i}", "artifact_type": "dir", "path": spelled, "cwd": cwd,
             "cli_exclude_args": values, "recipe": ops}, kinds
 
 
 def build(base, ops):
-    """Materialises a recipe under base/t (plus base/outside.txt for links leaving the tree)."""
+    """Materialises a recipe under base/t (plus base/outside.txt for links leaving the tree and
+    the symlink base/tl -> t)."""
     if os.path.exists(base):
         shutil.rmtree(base)
     root = os.path.join(base, "t")
     os.makedirs(root)
     with open(os.path.join(base, "outside.txt"), "w") as f:
         f.write("outside\n")
+    os.symlink("t", os.path.join(base, "tl"))
     for o in ops:
         full = os.path.join(root, o["path"])
         os.makedirs(os.path.dirname(full), exist_ok=True)
