@@ -102,6 +102,8 @@ pub enum Outcome {
         message: String,
         warnings: Vec<String>,
     },
+    /// The warning callback and `DirReport::warnings` disagree.
+    Inconsistent(String),
     Hung,
 }
 
@@ -200,7 +202,16 @@ pub fn run(vector: &Vector, patterns: &[String], threads: usize, deadline: Durat
             other => panic!("unknown artifact type {other}"),
         };
         let _ = tx.send(match result {
-            Ok((hex, warnings)) => Outcome::Digest { hex, warnings },
+            Ok((hex, warnings)) => {
+                let called = seen.lock().expect("warnings").clone();
+                if kind == "dir" && called != warnings {
+                    Outcome::Inconsistent(format!(
+                        "on_warning saw {called:?}, DirReport::warnings holds {warnings:?}"
+                    ))
+                } else {
+                    Outcome::Digest { hex, warnings }
+                }
+            }
             Err(e) => Outcome::Failed {
                 kind: e.kind(),
                 message: e.to_string(),
