@@ -2,7 +2,10 @@
 //! many large files), each next to a baseline run in the same process: a bare SHA-256 of the
 //! same bytes already in memory. `cargo bench -p kosli-benches --bench fingerprint`;
 //! `benches/compare.sh` compares with `openssl dgst` and the official CLI on bigger data.
-#![allow(missing_docs, reason = "criterion's macros generate undocumented items")]
+#![allow(
+    missing_docs,
+    reason = "criterion's macros generate undocumented items"
+)]
 
 use std::fs;
 use std::hint::black_box;
@@ -13,7 +16,9 @@ use kosli_core::fingerprint::{self, Fingerprinter};
 
 /// Deterministic pseudo-random bytes (no RNG dependency needed for a bench).
 fn bytes(seed: u64, len: usize) -> Vec<u8> {
-    let mut x = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+    let mut x = seed
+        .wrapping_mul(6364136223846793005)
+        .wrapping_add(1442695040888963407);
     (0..len)
         .map(|_| {
             x ^= x << 13;
@@ -24,7 +29,12 @@ fn bytes(seed: u64, len: usize) -> Vec<u8> {
         .collect()
 }
 
-fn write_tree(root: &Path, dirs: usize, files_per_dir: usize, size: impl Fn(usize) -> usize) -> Vec<Vec<u8>> {
+fn write_tree(
+    root: &Path,
+    dirs: usize,
+    files_per_dir: usize,
+    size: impl Fn(usize) -> usize,
+) -> Vec<Vec<u8>> {
     let mut contents = Vec::new();
     for d in 0..dirs {
         let sub = root.join(format!("d{d:03}"));
@@ -40,7 +50,10 @@ fn write_tree(root: &Path, dirs: usize, files_per_dir: usize, size: impl Fn(usiz
 
 fn baseline(contents: &[Vec<u8>]) -> usize {
     use sha2::Digest;
-    contents.iter().map(|c| sha2::Sha256::digest(c)[0] as usize).sum()
+    contents
+        .iter()
+        .map(|c| sha2::Sha256::digest(c)[0] as usize)
+        .sum()
 }
 
 fn one_large_file(c: &mut Criterion) {
@@ -51,8 +64,12 @@ fn one_large_file(c: &mut Criterion) {
     let mut group = c.benchmark_group("one_large_file_256MiB");
     group.throughput(Throughput::Bytes(data.len() as u64));
     group.sample_size(10);
-    group.bench_function("fingerprint::file", |b| b.iter(|| black_box(fingerprint::file(&path).unwrap())));
-    group.bench_function("baseline: sha2 in memory", |b| b.iter(|| black_box(baseline(std::slice::from_ref(&data)))));
+    group.bench_function("fingerprint::file", |b| {
+        b.iter(|| black_box(fingerprint::file(&path).unwrap()))
+    });
+    group.bench_function("baseline: sha2 in memory", |b| {
+        b.iter(|| black_box(baseline(std::slice::from_ref(&data))))
+    });
     group.finish();
 }
 
@@ -69,7 +86,9 @@ fn many_small_files(c: &mut Criterion) {
             b.iter(|| black_box(fp.dir(tmp.path()).unwrap()))
         });
     }
-    group.bench_function("baseline: sha2 in memory", |b| b.iter(|| black_box(baseline(&contents))));
+    group.bench_function("baseline: sha2 in memory", |b| {
+        b.iter(|| black_box(baseline(&contents)))
+    });
     group.finish();
 }
 
@@ -86,7 +105,9 @@ fn many_large_files(c: &mut Criterion) {
             b.iter(|| black_box(fp.dir(tmp.path()).unwrap()))
         });
     }
-    group.bench_function("baseline: sha2 in memory, one thread", |b| b.iter(|| black_box(baseline(&contents))));
+    group.bench_function("baseline: sha2 in memory, one thread", |b| {
+        b.iter(|| black_box(baseline(&contents)))
+    });
     group.finish();
 }
 

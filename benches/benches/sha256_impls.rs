@@ -1,7 +1,10 @@
 //! In-memory SHA-256 throughput of the candidate implementations (`sha2`, `ring`, `aws-lc-rs`)
 //! on the same buffer, to justify the one the core uses. Ratios are what matter: run
 //! `cargo bench -p kosli-benches --bench sha256_impls`.
-#![allow(missing_docs, reason = "criterion's macros generate undocumented items")]
+#![allow(
+    missing_docs,
+    reason = "criterion's macros generate undocumented items"
+)]
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use std::hint::black_box;
@@ -21,7 +24,12 @@ fn sha256_impls(c: &mut Criterion) {
             b.iter(|| black_box(ring::digest::digest(&ring::digest::SHA256, black_box(d))))
         });
         group.bench_with_input(BenchmarkId::new("aws-lc-rs", size), &data, |b, d| {
-            b.iter(|| black_box(aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, black_box(d))))
+            b.iter(|| {
+                black_box(aws_lc_rs::digest::digest(
+                    &aws_lc_rs::digest::SHA256,
+                    black_box(d),
+                ))
+            })
         });
     }
     group.finish();

@@ -16,7 +16,13 @@ pub struct Args {
     pub artifact_type: Option<String>,
     /// [optional] The comma separated list of directories and files to exclude from
     /// fingerprinting. Can take glob patterns. Only applicable for --artifact-type dir.
-    #[arg(short = 'x', long = "exclude", visible_short_alias = 'e', value_name = "PATTERNS", allow_hyphen_values = true)]
+    #[arg(
+        short = 'x',
+        long = "exclude",
+        visible_short_alias = 'e',
+        value_name = "PATTERNS",
+        allow_hyphen_values = true
+    )]
     pub exclude: Vec<String>,
     /// The file or directory to fingerprint.
     #[arg(value_name = "FILE-PATH | DIR-PATH", num_args = 0..)]
@@ -26,7 +32,10 @@ pub struct Args {
 /// Runs the command.
 pub fn run(args: &Args, ctx: &Context) -> Result<(), Error> {
     let Some(kind) = &args.artifact_type else {
-        return Err(Error::invalid_input("artifact-type", "required flag(s) \"artifact-type\" not set"));
+        return Err(Error::invalid_input(
+            "artifact-type",
+            "required flag(s) \"artifact-type\" not set",
+        ));
     };
     if args.paths.len() != 1 {
         return Err(Error::invalid_input(
@@ -39,23 +48,29 @@ pub fn run(args: &Args, ctx: &Context) -> Result<(), Error> {
     let excludes = split_exclude_values(&args.exclude)?;
     // Warnings print as they arise, so one that precedes an error is still shown (as the CLI).
     let quiet = ctx.quiet;
-    let mut fingerprinter = Fingerprinter::new().excludes(excludes).on_warning(move |w| {
-        if !quiet {
-            eprintln!("[warning] {w}");
-        }
-    });
+    let mut fingerprinter = Fingerprinter::new()
+        .excludes(excludes)
+        .on_warning(move |w| {
+            if !quiet {
+                eprintln!("[warning] {w}");
+            }
+        });
     if std::io::stderr().is_terminal() && !ctx.quiet {
         fingerprinter = fingerprinter.on_progress(|p| {
             let mib = p.bytes_done as f64 / (1024.0 * 1024.0);
             match p.files_total {
-                Some(total) if total > 1 => eprint!("\r{} / {total} files, {mib:.1} MiB", p.files_done),
+                Some(total) if total > 1 => {
+                    eprint!("\r{} / {total} files, {mib:.1} MiB", p.files_done)
+                }
                 _ => eprint!("\r{} files, {mib:.1} MiB", p.files_done),
             }
             ProgressControl::Continue
         });
     }
     let result = match kind {
-        ArtifactType::Dir => fingerprinter.dir_report(path).map(|r| (r.fingerprint, r.warnings)),
+        ArtifactType::Dir => fingerprinter
+            .dir_report(path)
+            .map(|r| (r.fingerprint, r.warnings)),
         ArtifactType::File => fingerprinter.file(path).map(|fp| (fp, Vec::new())),
         other => Err(Error::invalid_input(
             "artifact-type",

@@ -77,9 +77,16 @@ impl ArtifactRef {
     ) -> Result<Self> {
         let name = name.into();
         if name.trim().is_empty() {
-            return Err(Error::invalid_input("artifact name", "the artifact name must not be empty"));
+            return Err(Error::invalid_input(
+                "artifact name",
+                "the artifact name must not be empty",
+            ));
         }
-        Ok(ArtifactRef { name, fingerprint, artifact_type })
+        Ok(ArtifactRef {
+            name,
+            fingerprint,
+            artifact_type,
+        })
     }
 
     /// The artifact's name (for a file or dir, usually its path; for an image, its reference).
@@ -108,7 +115,10 @@ mod tests {
         let err = ArtifactRef::new("  ", fp, ArtifactType::File).unwrap_err();
         assert!(err.to_string().contains("artifact name"));
         let ok = ArtifactRef::new("app.tar", fp, ArtifactType::File).unwrap();
-        assert_eq!((ok.name(), ok.fingerprint(), ok.artifact_type()), ("app.tar", fp, ArtifactType::File));
+        assert_eq!(
+            (ok.name(), ok.fingerprint(), ok.artifact_type()),
+            ("app.tar", fp, ArtifactType::File)
+        );
     }
 
     #[test]

@@ -241,28 +241,43 @@ impl Error {
 
     /// A bad argument: `what` names it, `message` says what is wrong.
     pub fn invalid_input(what: impl Into<String>, message: impl Into<String>) -> Self {
-        Error::InvalidInput { what: what.into(), message: message.into() }
+        Error::InvalidInput {
+            what: what.into(),
+            message: message.into(),
+        }
     }
 
     /// An I/O failure in the CLI's wording: `<op> <path>: <reason>`.
     pub fn io(op: &str, path: &Path, source: io::Error) -> Self {
         let message = format!("{op} {}: {}", path.display(), os_error_text(&source));
-        Error::Io { path: path.to_path_buf(), message, source }
+        Error::Io {
+            path: path.to_path_buf(),
+            message,
+            source,
+        }
     }
 
     /// A parse failure, optionally located in a file and line.
     pub fn parse(file: Option<&Path>, line: Option<u64>, message: impl Into<String>) -> Self {
-        Error::Parse { file: file.map(Path::to_path_buf), line, message: message.into() }
+        Error::Parse {
+            file: file.map(Path::to_path_buf),
+            line,
+            message: message.into(),
+        }
     }
 
     /// A configuration error.
     pub fn config(message: impl Into<String>) -> Self {
-        Error::Config { message: message.into() }
+        Error::Config {
+            message: message.into(),
+        }
     }
 
     /// A cancellation of the named operation.
     pub fn cancelled(what: impl Into<String>) -> Self {
-        Error::Cancelled { message: format!("{} was cancelled", what.into()) }
+        Error::Cancelled {
+            message: format!("{} was cancelled", what.into()),
+        }
     }
 
     /// Returns the same error with `suffix` appended to its message (for the CLI's hints).

@@ -8,7 +8,10 @@ use crate::error::FfiError;
 ///
 /// # Safety
 /// `ptr` is NULL or points to a NUL-terminated string valid for the call.
-pub(crate) unsafe fn str_arg<'a>(ptr: *const c_char, name: &'static str) -> Result<&'a str, FfiError> {
+pub(crate) unsafe fn str_arg<'a>(
+    ptr: *const c_char,
+    name: &'static str,
+) -> Result<&'a str, FfiError> {
     if ptr.is_null() {
         return Err(FfiError::Null(name));
     }
@@ -45,7 +48,10 @@ pub(crate) unsafe fn str_array<'a>(
 ///
 /// # Safety
 /// `ptr` is NULL or valid for writing a `T`.
-pub(crate) unsafe fn out_arg<'a, T>(ptr: *mut T, name: &'static str) -> Result<&'a mut T, FfiError> {
+pub(crate) unsafe fn out_arg<'a, T>(
+    ptr: *mut T,
+    name: &'static str,
+) -> Result<&'a mut T, FfiError> {
     // SAFETY: the caller promises a valid, writable pointer when not NULL.
     unsafe { ptr.as_mut() }.ok_or(FfiError::Null(name))
 }
@@ -80,5 +86,7 @@ pub(crate) unsafe fn write_str(
 pub(crate) fn owned_string(text: String) -> *mut c_char {
     // Interior NULs cannot come from JSON or our messages; strip them rather than fail.
     let bytes: Vec<u8> = text.into_bytes().into_iter().filter(|&b| b != 0).collect();
-    CString::new(bytes).map(CString::into_raw).unwrap_or(std::ptr::null_mut())
+    CString::new(bytes)
+        .map(CString::into_raw)
+        .unwrap_or(std::ptr::null_mut())
 }

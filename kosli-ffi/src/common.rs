@@ -44,9 +44,12 @@ pub unsafe extern "C" fn kosli_last_error_message(
 #[no_mangle]
 pub extern "C" fn kosli_status_name(status: u32) -> *const c_char {
     ffi_value!({
-        let name = kosli_status::from_code(status).map(kosli_status::name).unwrap_or("KOSLI_UNKNOWN_STATUS");
+        let name = kosli_status::from_code(status)
+            .map(kosli_status::name)
+            .unwrap_or("KOSLI_UNKNOWN_STATUS");
         // The names are ASCII without NULs; leak one CString per distinct name at most once.
-        static NAMES: std::sync::OnceLock<Vec<(&'static str, CString)>> = std::sync::OnceLock::new();
+        static NAMES: std::sync::OnceLock<Vec<(&'static str, CString)>> =
+            std::sync::OnceLock::new();
         let names = NAMES.get_or_init(|| {
             kosli_status::ALL
                 .iter()
@@ -55,7 +58,11 @@ pub extern "C" fn kosli_status_name(status: u32) -> *const c_char {
                 .filter_map(|n| CString::new(n).ok().map(|c| (n, c)))
                 .collect()
         });
-        names.iter().find(|(n, _)| *n == name).map(|(_, c)| c.as_ptr()).unwrap_or(std::ptr::null())
+        names
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, c)| c.as_ptr())
+            .unwrap_or(std::ptr::null())
     })
 }
 

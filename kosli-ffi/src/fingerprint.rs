@@ -75,7 +75,10 @@ unsafe impl Sync for Callback {}
 ///
 /// # Safety
 /// `options` is NULL or valid for reading.
-unsafe fn fingerprinter(options: *const kosli_fingerprint_options, excludes: Vec<&str>) -> Fingerprinter {
+unsafe fn fingerprinter(
+    options: *const kosli_fingerprint_options,
+    excludes: Vec<&str>,
+) -> Fingerprinter {
     let mut fp = Fingerprinter::new().excludes(excludes);
     // SAFETY: `options` is NULL or readable, as documented.
     let Some(options) = (unsafe { options.as_ref() }) else {
@@ -85,7 +88,10 @@ unsafe fn fingerprinter(options: *const kosli_fingerprint_options, excludes: Vec
         fp = fp.threads(options.threads as usize);
     }
     if let Some(f) = options.progress {
-        let callback = Callback { f, user_data: options.user_data };
+        let callback = Callback {
+            f,
+            user_data: options.user_data,
+        };
         fp = fp.on_progress(move |p: &Progress| {
             let c = kosli_progress {
                 bytes_done: p.bytes_done,
@@ -188,7 +194,12 @@ pub unsafe extern "C" fn kosli_fingerprint_dir_report(
             report.fingerprint,
             report.files,
             report.bytes,
-            report.warnings.iter().map(|w| json_string(w)).collect::<Vec<_>>().join(",")
+            report
+                .warnings
+                .iter()
+                .map(|w| json_string(w))
+                .collect::<Vec<_>>()
+                .join(",")
         );
         *slot = owned_string(json);
         Ok(())
@@ -221,7 +232,8 @@ mod tests {
         let mut out = [0 as c_char; 65];
         // SAFETY: test calls with valid or deliberately NULL/invalid arguments.
         unsafe {
-            let s = kosli_fingerprint_file(std::ptr::null(), std::ptr::null(), out.as_mut_ptr(), 65);
+            let s =
+                kosli_fingerprint_file(std::ptr::null(), std::ptr::null(), out.as_mut_ptr(), 65);
             assert_eq!(s, kosli_status::KOSLI_NULL_PARAMETER);
             let bad = [0xffu8 as c_char, 0];
             let s = kosli_fingerprint_file(bad.as_ptr(), std::ptr::null(), out.as_mut_ptr(), 65);

@@ -32,7 +32,8 @@ mod tests {
         assert_eq!(KOSLI_VERSION_MAJOR, parse(env!("CARGO_PKG_VERSION_MAJOR")));
         assert_eq!(KOSLI_VERSION_MINOR, parse(env!("CARGO_PKG_VERSION_MINOR")));
         assert_eq!(KOSLI_VERSION_PATCH, parse(env!("CARGO_PKG_VERSION_PATCH")));
-        let computed = KOSLI_VERSION_MAJOR * 10_000 + KOSLI_VERSION_MINOR * 100 + KOSLI_VERSION_PATCH;
+        let computed =
+            KOSLI_VERSION_MAJOR * 10_000 + KOSLI_VERSION_MINOR * 100 + KOSLI_VERSION_PATCH;
         assert_eq!(KOSLI_VERSION_NUMBER, computed);
         // SAFETY: kosli_version returns a static NUL-terminated string.
         let v = unsafe { std::ffi::CStr::from_ptr(kosli_version()) };

@@ -28,11 +28,13 @@ fn every_exported_function_goes_through_the_panic_boundary() {
             if !is_fn_type {
                 exported += 1;
                 assert!(
-                    body.starts_with("ffi_status!(") || body.starts_with("ffi_value!(")
-                        || body.starts_with("// ") && body.lines().nth(1).is_some_and(|l| {
-                            let l = l.trim_start();
-                            l.starts_with("ffi_status!(") || l.starts_with("ffi_value!(")
-                        }),
+                    body.starts_with("ffi_status!(")
+                        || body.starts_with("ffi_value!(")
+                        || body.starts_with("// ")
+                            && body.lines().nth(1).is_some_and(|l| {
+                                let l = l.trim_start();
+                                l.starts_with("ffi_status!(") || l.starts_with("ffi_value!(")
+                            }),
                     "{}: `{name}` does not start with ffi_status!/ffi_value!",
                     path.display()
                 );

@@ -5,7 +5,10 @@ use std::path::Path;
 
 fn define(header: &str, name: &str) -> u32 {
     let prefix = format!("#define {name} ");
-    let line = header.lines().find(|l| l.starts_with(&prefix)).unwrap_or_else(|| panic!("{name} missing"));
+    let line = header
+        .lines()
+        .find(|l| l.starts_with(&prefix))
+        .unwrap_or_else(|| panic!("{name} missing"));
     line[prefix.len()..].trim().parse().unwrap()
 }
 
@@ -19,5 +22,8 @@ fn header_version_macros_match_cargo_toml() {
     assert_eq!(define(&header, "KOSLI_VERSION_MAJOR"), major);
     assert_eq!(define(&header, "KOSLI_VERSION_MINOR"), minor);
     assert_eq!(define(&header, "KOSLI_VERSION_PATCH"), patch);
-    assert_eq!(define(&header, "KOSLI_VERSION_NUMBER"), major * 10_000 + minor * 100 + patch);
+    assert_eq!(
+        define(&header, "KOSLI_VERSION_NUMBER"),
+        major * 10_000 + minor * 100 + patch
+    );
 }

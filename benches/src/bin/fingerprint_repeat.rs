@@ -1,6 +1,10 @@
 //! Fingerprints DIR through the Rust API RUNS times and prints the digest and the best
 //! wall-clock seconds: the Rust side of `benches/c_vs_rust.sh`.
-#![allow(clippy::print_stdout, clippy::print_stderr, reason = "a benchmark program prints")]
+#![allow(
+    clippy::print_stdout,
+    clippy::print_stderr,
+    reason = "a benchmark program prints"
+)]
 
 use std::time::Instant;
 

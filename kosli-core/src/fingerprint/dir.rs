@@ -118,7 +118,9 @@ impl Combiner<'_> {
 
     /// Calls the progress callback when enough happened (or `force`), honouring a cancel.
     fn report(&mut self, force: bool) -> Result<()> {
-        let Some(progress) = self.progress else { return Ok(()) };
+        let Some(progress) = self.progress else {
+            return Ok(());
+        };
         let bytes = self.op.bytes_done.load(Ordering::Relaxed);
         let (files0, bytes0) = self.last_reported;
         if !force && self.files_done - files0 < 64 && bytes - bytes0 < 8 << 20 {
@@ -189,27 +191,32 @@ pub(crate) fn digest(
         files_total: None,
         last_reported: (0, 0),
     };
-    let result = walk(root, excludes, &mut combiner, &mut |path, index, combiner| match &hashing {
-        Hashing::Inline => {
-            let mut buf = new_buffer();
-            let res = hash_file(&to_path_buf(path), &mut buf, &mut |n| {
-                op.bytes_done.fetch_add(n, Ordering::Relaxed);
-                true
-            });
-            combiner.done.insert(index, res);
-            combiner.files_done += 1;
-            combiner.report(false)
-        }
-        Hashing::Pool(pool) => {
-            combiner.in_flight += 1;
-            pool.submit(Job {
-                path: to_path_buf(path),
-                index,
-                op: Arc::clone(&op),
-                reply: reply.clone(),
-            })
-        }
-    });
+    let result = walk(
+        root,
+        excludes,
+        &mut combiner,
+        &mut |path, index, combiner| match &hashing {
+            Hashing::Inline => {
+                let mut buf = new_buffer();
+                let res = hash_file(&to_path_buf(path), &mut buf, &mut |n| {
+                    op.bytes_done.fetch_add(n, Ordering::Relaxed);
+                    true
+                });
+                combiner.done.insert(index, res);
+                combiner.files_done += 1;
+                combiner.report(false)
+            }
+            Hashing::Pool(pool) => {
+                combiner.in_flight += 1;
+                pool.submit(Job {
+                    path: to_path_buf(path),
+                    index,
+                    op: Arc::clone(&op),
+                    reply: reply.clone(),
+                })
+            }
+        },
+    );
     drop(reply);
     let outcome = result.and_then(|files| combiner.finish(files));
     if outcome.is_err() {
@@ -233,7 +240,9 @@ fn read_sorted(path: &[u8]) -> Result<Vec<(Vec<u8>, fs::FileType)>> {
     let mut entries = Vec::new();
     for entry in iter {
         let entry = entry.map_err(|e| Error::io("readdirent", &shown, e))?;
-        let kind = entry.file_type().map_err(|e| Error::io("lstat", &entry.path(), e))?;
+        let kind = entry
+            .file_type()
+            .map_err(|e| Error::io("lstat", &entry.path(), e))?;
         entries.push((to_bytes(Path::new(&entry.file_name())).into_owned(), kind));
     }
     entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
@@ -255,7 +264,10 @@ fn walk(
         return Ok(0);
     }
     let mut files = 0u64;
-    let mut stack = vec![Level { path: root.to_vec(), entries: read_sorted(root)?.into_iter() }];
+    let mut stack = vec![Level {
+        path: root.to_vec(),
+        entries: read_sorted(root)?.into_iter(),
+    }];
     while let Some(level) = stack.last_mut() {
         let Some((name, kind)) = level.entries.next() else {
             stack.pop();
@@ -290,7 +302,10 @@ fn walk(
                 }
             } else {
                 match read_sorted(&path) {
-                    Ok(entries) => stack.push(Level { path, entries: entries.into_iter() }),
+                    Ok(entries) => stack.push(Level {
+                        path,
+                        entries: entries.into_iter(),
+                    }),
                     Err(e) => {
                         combiner.push(Piece::Failed(e))?;
                         break;

@@ -142,12 +142,16 @@ pub(crate) fn read_ignore_file(root: &[u8]) -> Result<Vec<(usize, Vec<u8>)>> {
         return Ok(Vec::new());
     }
     let mut content = Vec::new();
-    file.read_to_end(&mut content).map_err(|e| Error::io("read", &display, e))?;
+    file.read_to_end(&mut content)
+        .map_err(|e| Error::io("read", &display, e))?;
     parse_ignore_lines(&content).map_err(|line| {
         let reason = format!("bufio.Scanner: token too long (line {line} is 64 KiB or longer)");
         Error::Io {
             path: display.clone(),
-            message: format!("failed to read {}: bufio.Scanner: token too long", display.display()),
+            message: format!(
+                "failed to read {}: bufio.Scanner: token too long",
+                display.display()
+            ),
             source: io::Error::new(io::ErrorKind::InvalidData, reason),
         }
     })
@@ -156,7 +160,9 @@ pub(crate) fn read_ignore_file(root: &[u8]) -> Result<Vec<(usize, Vec<u8>)>> {
 /// Each line: cut at the first `#`, trim whitespace, skip empties. A line that does not fit Go's
 /// scanner buffer (64 KiB with its newline) fails the whole file, as in the CLI: the error is
 /// the line's number.
-pub(crate) fn parse_ignore_lines(content: &[u8]) -> std::result::Result<Vec<(usize, Vec<u8>)>, usize> {
+pub(crate) fn parse_ignore_lines(
+    content: &[u8],
+) -> std::result::Result<Vec<(usize, Vec<u8>)>, usize> {
     let mut out = Vec::new();
     let mut rest = content;
     let mut number = 0;
@@ -203,25 +209,43 @@ fn trim_unicode_space(mut s: &[u8]) -> &[u8] {
 }
 
 fn leading_char(s: &[u8]) -> Option<(char, usize)> {
-    (1..=s.len().min(4)).find_map(|n| std::str::from_utf8(&s[..n]).ok()?.chars().next().map(|c| (c, n)))
+    (1..=s.len().min(4)).find_map(|n| {
+        std::str::from_utf8(&s[..n])
+            .ok()?
+            .chars()
+            .next()
+            .map(|c| (c, n))
+    })
 }
 
 fn trailing_char(s: &[u8]) -> Option<(char, usize)> {
-    (1..=s.len().min(4))
-        .find_map(|n| std::str::from_utf8(&s[s.len() - n..]).ok()?.chars().next().map(|c| (c, n)))
+    (1..=s.len().min(4)).find_map(|n| {
+        std::str::from_utf8(&s[s.len() - n..])
+            .ok()?
+            .chars()
+            .next()
+            .map(|c| (c, n))
+    })
 }
 
 impl ExcludeSet {
     /// Expands every pattern once against the file system, in the CLI's order: the caller's
     /// patterns, then (after warning when they exclude the ignore file) the ignore file's.
     /// `warn` is called as soon as a warning arises, so it is not lost if a later step fails.
-    pub(crate) fn build(root: &[u8], caller: &[String], warn: &mut dyn FnMut(&str)) -> Result<ExcludeSet> {
+    pub(crate) fn build(
+        root: &[u8],
+        caller: &[String],
+        warn: &mut dyn FnMut(&str),
+    ) -> Result<ExcludeSet> {
         let ignore_path = join(root, IGNORE_FILE.as_bytes());
         let mut set = ExcludeSet::default();
         let mut caller_hits_ignore_file = false;
         for pattern in caller {
             if pattern.is_empty() {
-                return Err(Error::invalid_input("exclude pattern", "an exclude pattern is empty"));
+                return Err(Error::invalid_input(
+                    "exclude pattern",
+                    "an exclude pattern is empty",
+                ));
             }
             for path in expand(root, pattern.as_bytes(), Source::Caller)? {
                 caller_hits_ignore_file |= path == ignore_path;
@@ -253,7 +277,9 @@ impl ExcludeSet {
 }
 
 fn is_file(path: &[u8]) -> bool {
-    fs::metadata(to_path(path)).map(|m| !m.is_dir()).unwrap_or(false)
+    fs::metadata(to_path(path))
+        .map(|m| !m.is_dir())
+        .unwrap_or(false)
 }
 
 /// The walk paths one pattern excludes: `filepathx.Glob(Join(root, pattern))`.
@@ -285,15 +311,25 @@ mod tests {
     #[test]
     fn cli_values_split_like_pflag() {
         assert_eq!(split_exclude_values(["a,b", "c"]).unwrap(), ["a", "b", "c"]);
-        assert_eq!(split_exclude_values(["\"comma,file\""]).unwrap(), ["comma,file"]);
+        assert_eq!(
+            split_exclude_values(["\"comma,file\""]).unwrap(),
+            ["comma,file"]
+        );
         assert_eq!(split_exclude_values([" leading"]).unwrap(), [" leading"]);
         assert_eq!(split_exclude_values(["\"a\"\"b\""]).unwrap(), ["a\"b"]);
         for bad in ["", "a,,b", ",", "a,"] {
             let err = split_exclude_values([bad]).unwrap_err();
-            assert_eq!(err.to_string(), "flag '--exclude' was given an empty value", "{bad:?}");
+            assert_eq!(
+                err.to_string(),
+                "flag '--exclude' was given an empty value",
+                "{bad:?}"
+            );
         }
         let err = split_exclude_values(["a\"b"]).unwrap_err();
-        assert!(err.to_string().contains("bare \" in non-quoted-field"), "{err}");
+        assert!(
+            err.to_string().contains("bare \" in non-quoted-field"),
+            "{err}"
+        );
     }
 
     #[test]
@@ -304,7 +340,13 @@ mod tests {
             .into_iter()
             .map(|(n, p)| (n, String::from_utf8(p).unwrap()))
             .collect();
-        let want = [(2, "logs"), (3, "*.tmp"), (5, "**/*.log"), (6, "build/out"), (7, "nbsp")];
+        let want = [
+            (2, "logs"),
+            (3, "*.tmp"),
+            (5, "**/*.log"),
+            (6, "build/out"),
+            (7, "nbsp"),
+        ];
         let want: Vec<(usize, String)> = want.iter().map(|(n, s)| (*n, s.to_string())).collect();
         assert_eq!(got, want);
     }

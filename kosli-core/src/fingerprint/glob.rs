@@ -19,7 +19,11 @@ pub(crate) enum GlobError {
     /// The pattern is malformed.
     BadPattern,
     /// Walking below a match failed.
-    Io { op: &'static str, path: Vec<u8>, source: std::io::Error },
+    Io {
+        op: &'static str,
+        path: Vec<u8>,
+        source: std::io::Error,
+    },
 }
 
 impl From<BadPattern> for GlobError {
@@ -252,7 +256,11 @@ fn glob_checked(pattern: &[u8], depth: usize) -> Result<Vec<Vec<u8>>, BadPattern
         return Err(BadPattern);
     }
     if !has_meta(pattern) {
-        return Ok(if lstat_ok(pattern) { vec![pattern.to_vec()] } else { Vec::new() });
+        return Ok(if lstat_ok(pattern) {
+            vec![pattern.to_vec()]
+        } else {
+            Vec::new()
+        });
     }
     let (dir, file) = split(pattern);
     let dir: &[u8] = match dir {
@@ -329,18 +337,28 @@ fn split_on_doublestar(pattern: &[u8]) -> Vec<&[u8]> {
 
 /// Go's `filepath.Walk` from `root`: the root as spelled, then every descendant, cleaned.
 fn walk_all(root: Vec<u8>, visit: &mut dyn FnMut(Vec<u8>)) -> Result<(), GlobError> {
-    let meta = fs::symlink_metadata(to_path(&root))
-        .map_err(|source| GlobError::Io { op: "lstat", path: root.clone(), source })?;
+    let meta = fs::symlink_metadata(to_path(&root)).map_err(|source| GlobError::Io {
+        op: "lstat",
+        path: root.clone(),
+        source,
+    })?;
     let is_dir = meta.is_dir();
     visit(root.clone());
     if !is_dir {
         return Ok(());
     }
-    let entries = fs::read_dir(to_path(&root))
-        .map_err(|source| GlobError::Io { op: "open", path: root.clone(), source })?;
+    let entries = fs::read_dir(to_path(&root)).map_err(|source| GlobError::Io {
+        op: "open",
+        path: root.clone(),
+        source,
+    })?;
     let mut names = Vec::new();
     for entry in entries {
-        let entry = entry.map_err(|source| GlobError::Io { op: "readdirent", path: root.clone(), source })?;
+        let entry = entry.map_err(|source| GlobError::Io {
+            op: "readdirent",
+            path: root.clone(),
+            source,
+        })?;
         names.push(to_bytes(std::path::Path::new(&entry.file_name())).into_owned());
     }
     names.sort_unstable();
@@ -422,7 +440,11 @@ mod tests {
             ("*x[", "xxx"),
         ];
         for (p, n) in bad {
-            assert_eq!(m(p, n), Err(BadPattern), "match({p:?}, {n:?}) should be a bad pattern");
+            assert_eq!(
+                m(p, n),
+                Err(BadPattern),
+                "match({p:?}, {n:?}) should be a bad pattern"
+            );
         }
     }
 

@@ -59,7 +59,10 @@ pub(crate) fn hash_file(
         };
         hasher.update(&buf[..n]);
         if !on_chunk(n as u64) {
-            return Err(Error::cancelled(format!("fingerprinting {}", path.display())));
+            return Err(Error::cancelled(format!(
+                "fingerprinting {}",
+                path.display()
+            )));
         }
     }
     Ok(Fingerprint::from_digest(hasher.finalize().into()))

@@ -38,7 +38,8 @@ use crate::error::{Error, Result};
 use crate::progress::{Progress, ProgressControl, ProgressFn};
 
 /// The CLI's hint for a path that is a single space.
-const SPACE_HINT: &str = "https://docs.kosli.com/faq/#pathimage-name-is-a-single-whitespace-character";
+const SPACE_HINT: &str =
+    "https://docs.kosli.com/faq/#pathimage-name-is-a-single-whitespace-character";
 
 /// A directory fingerprint with what was hashed and any warning the CLI would print.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -142,7 +143,10 @@ impl Fingerprinter {
     pub fn file(&self, path: impl AsRef<Path>) -> Result<Fingerprint> {
         let path = path.as_ref();
         self.check_excludes()?;
-        let total = fs::metadata(path).ok().filter(|m| m.is_file()).map(|m| m.len());
+        let total = fs::metadata(path)
+            .ok()
+            .filter(|m| m.is_file())
+            .map(|m| m.len());
         let mut done = 0u64;
         let mut since_report = 0u64;
         let progress = self.progress.as_ref();
@@ -165,9 +169,17 @@ impl Fingerprinter {
         });
         let fp = result.map_err(|e| space_hint(e, path, "filename"))?;
         if let Some(p) = progress {
-            let last = Progress { bytes_done: done, files_done: 1, bytes_total: Some(done), files_total: Some(1) };
+            let last = Progress {
+                bytes_done: done,
+                files_done: 1,
+                bytes_total: Some(done),
+                files_total: Some(1),
+            };
             if p.report(&last) {
-                return Err(Error::cancelled(format!("fingerprinting {}", path.display())));
+                return Err(Error::cancelled(format!(
+                    "fingerprinting {}",
+                    path.display()
+                )));
             }
         }
         Ok(fp)
@@ -207,12 +219,20 @@ impl Fingerprinter {
         };
         let (fingerprint, stats) = dir::digest(&root, &excludes, hashing, self.progress.as_ref())?;
         tracing::debug!(path = %path.display(), files = stats.files, bytes = stats.bytes, "fingerprinted directory");
-        Ok(DirReport { fingerprint, files: stats.files, bytes: stats.bytes, warnings: excludes.warnings })
+        Ok(DirReport {
+            fingerprint,
+            files: stats.files,
+            bytes: stats.bytes,
+            warnings: excludes.warnings,
+        })
     }
 
     fn check_excludes(&self) -> Result<()> {
         if self.excludes.iter().any(String::is_empty) {
-            return Err(Error::invalid_input("exclude pattern", "an exclude pattern is empty"));
+            return Err(Error::invalid_input(
+                "exclude pattern",
+                "an exclude pattern is empty",
+            ));
         }
         Ok(())
     }

@@ -50,7 +50,11 @@ impl HashPool {
                     source: e,
                 })?;
         }
-        Ok(HashPool { threads, pid: std::process::id(), jobs })
+        Ok(HashPool {
+            threads,
+            pid: std::process::id(),
+            jobs,
+        })
     }
 
     /// Number of worker threads.
@@ -77,9 +81,17 @@ fn worker(queue: &Mutex<Receiver<Job>>) {
                 Err(_) => return,
             }
         };
-        let Job { path, index, op, reply } = job;
+        let Job {
+            path,
+            index,
+            op,
+            reply,
+        } = job;
         let result = if op.stop.load(Ordering::Relaxed) {
-            Err(Error::cancelled(format!("fingerprinting {}", path.display())))
+            Err(Error::cancelled(format!(
+                "fingerprinting {}",
+                path.display()
+            )))
         } else {
             // A panic while hashing must not kill the worker nor leave its caller waiting.
             catch_unwind(AssertUnwindSafe(|| {
@@ -108,7 +120,9 @@ static POOLS: OnceLock<Mutex<Vec<Arc<HashPool>>>> = OnceLock::new();
 pub(crate) fn shared(threads: usize) -> Result<Arc<HashPool>> {
     let threads = threads.max(1);
     let pools = POOLS.get_or_init(|| Mutex::new(Vec::new()));
-    let mut pools = pools.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let mut pools = pools
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
     let pid = std::process::id();
     pools.retain(|p| p.pid == pid);
     if let Some(pool) = pools.iter().find(|p| p.threads == threads) {
@@ -121,5 +135,7 @@ pub(crate) fn shared(threads: usize) -> Result<Arc<HashPool>> {
 
 /// The default worker count: the machine's cores.
 pub(crate) fn default_threads() -> usize {
-    std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)
+    std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
 }

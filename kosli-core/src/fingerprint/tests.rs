@@ -22,7 +22,10 @@ fn known_answer_from_the_cli_tests() {
     let tmp = tempfile::tempdir().unwrap();
     fs::write(tmp.path().join("file.extra"), "this is known extra content").unwrap();
     let fp = dir(tmp.path(), Vec::<String>::new()).unwrap();
-    assert_eq!(fp.to_string(), "c71f5baef8cce289c9b7c971cf219e21b787a025af68ad6539b82634fe62819e");
+    assert_eq!(
+        fp.to_string(),
+        "c71f5baef8cce289c9b7c971cf219e21b787a025af68ad6539b82634fe62819e"
+    );
 }
 
 #[test]
@@ -30,7 +33,13 @@ fn thread_count_does_not_change_the_digest() {
     let tmp = tree(300, 3000);
     let one = Fingerprinter::new().threads(1).dir(tmp.path()).unwrap();
     for threads in [2, 3, 8] {
-        assert_eq!(Fingerprinter::new().threads(threads).dir(tmp.path()).unwrap(), one);
+        assert_eq!(
+            Fingerprinter::new()
+                .threads(threads)
+                .dir(tmp.path())
+                .unwrap(),
+            one
+        );
     }
 }
 
@@ -50,8 +59,14 @@ fn progress_reports_reach_the_totals() {
     assert_eq!((report.files, report.bytes), (200, 200_000));
     let seen = seen.lock().unwrap();
     let last = seen.last().unwrap();
-    assert_eq!((last.files_done, last.bytes_done, last.files_total), (200, 200_000, Some(200)));
-    assert!(seen.windows(2).all(|w| w[0].files_done <= w[1].files_done), "progress went backwards");
+    assert_eq!(
+        (last.files_done, last.bytes_done, last.files_total),
+        (200, 200_000, Some(200))
+    );
+    assert!(
+        seen.windows(2).all(|w| w[0].files_done <= w[1].files_done),
+        "progress went backwards"
+    );
 }
 
 #[test]
@@ -68,7 +83,11 @@ fn a_progress_callback_can_cancel_a_directory() {
         .dir(tmp.path())
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Cancelled);
-    assert_eq!(calls.load(Ordering::Relaxed), 1, "no callback after a cancel");
+    assert_eq!(
+        calls.load(Ordering::Relaxed),
+        1,
+        "no callback after a cancel"
+    );
 }
 
 #[test]
@@ -96,7 +115,11 @@ fn the_first_error_in_walk_order_wins() {
         let err = Fingerprinter::new().threads(4).dir(tmp.path()).unwrap_err();
         assert_eq!(err.kind(), ErrorKind::Io);
         assert!(err.to_string().starts_with("stat "), "{err}");
-        assert!(err.to_string().contains("f0000-broken: no such file or directory"), "{err}");
+        assert!(
+            err.to_string()
+                .contains("f0000-broken: no such file or directory"),
+            "{err}"
+        );
     }
 }
 
@@ -105,7 +128,10 @@ fn the_first_error_in_walk_order_wins() {
 fn a_fifo_is_a_typed_error_not_a_hang() {
     let tmp = tempfile::tempdir().unwrap();
     let fifo = tmp.path().join("pipe");
-    let status = std::process::Command::new("mkfifo").arg(&fifo).status().unwrap();
+    let status = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
     assert!(status.success());
     let err = file(&fifo).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Fingerprint);
@@ -135,10 +161,16 @@ fn not_a_directory_and_missing_paths() {
     let file_path = tmp.path().join("d0").join("f0000");
     let err = dir(&file_path, Vec::<String>::new()).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Fingerprint);
-    assert_eq!(err.to_string(), format!("{} is not a directory", file_path.display()));
+    assert_eq!(
+        err.to_string(),
+        format!("{} is not a directory", file_path.display())
+    );
     let err = file(tmp.path().join("nope")).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Io);
-    assert!(err.to_string().ends_with("nope: no such file or directory"), "{err}");
+    assert!(
+        err.to_string().ends_with("nope: no such file or directory"),
+        "{err}"
+    );
     let err = file(tmp.path()).unwrap_err();
     assert!(err.to_string().ends_with(": is a directory"), "{err}");
     assert!(err.to_string().starts_with("read "), "{err}");

@@ -64,7 +64,9 @@ impl FromStr for Fingerprint {
         let invalid = || {
             Error::invalid_input(
                 "fingerprint",
-                format!("{s} is not a valid SHA256 fingerprint. It should match the pattern {PATTERN}"),
+                format!(
+                    "{s} is not a valid SHA256 fingerprint. It should match the pattern {PATTERN}"
+                ),
             )
         };
         let bytes = s.as_bytes();
@@ -100,13 +102,18 @@ impl fmt::Debug for Fingerprint {
 }
 
 impl serde::Serialize for Fingerprint {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
         serializer.serialize_str(&self.to_hex())
     }
 }
 
 impl<'de> serde::Deserialize<'de> for Fingerprint {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
         let s = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         s.parse().map_err(serde::de::Error::custom)
     }
@@ -127,7 +134,11 @@ mod tests {
 
     #[test]
     fn rejects_uppercase_short_and_non_hex() {
-        for bad in [EMPTY.to_uppercase(), EMPTY[..63].to_string(), format!("{}g", &EMPTY[..63])] {
+        for bad in [
+            EMPTY.to_uppercase(),
+            EMPTY[..63].to_string(),
+            format!("{}g", &EMPTY[..63]),
+        ] {
             let err = bad.parse::<Fingerprint>().unwrap_err();
             assert_eq!(err.kind(), crate::ErrorKind::InvalidInput);
             assert!(err.to_string().starts_with(&bad), "{err}");
@@ -138,7 +149,10 @@ mod tests {
     fn serde_round_trip() {
         let fp = Fingerprint::of_bytes(b"a");
         let json = serde_json::to_string(&fp).unwrap();
-        assert_eq!(json, "\"ca978112ca1bbdcafac231b39a23dc4da786eff8147c4e72b9807785afee48bb\"");
+        assert_eq!(
+            json,
+            "\"ca978112ca1bbdcafac231b39a23dc4da786eff8147c4e72b9807785afee48bb\""
+        );
         assert_eq!(serde_json::from_str::<Fingerprint>(&json).unwrap(), fp);
         assert!(serde_json::from_str::<Fingerprint>("\"nope\"").is_err());
     }
