@@ -98,7 +98,7 @@ pub(crate) fn fingerprint_dir(
 }
 
 /// Issues a `kosli.KosliWarning` (what the CLI prints as `[warning] ...`).
-fn warn(py: Python<'_>, message: &str) -> PyResult<()> {
+pub(crate) fn warn(py: Python<'_>, message: &str) -> PyResult<()> {
     let category = match errors_module(py).and_then(|m| m.getattr("KosliWarning")) {
         Ok(category) => category,
         Err(_) => py.get_type::<PyUserWarning>().into_any(),

@@ -3,6 +3,7 @@
 //! re-exports what this defines.
 
 mod artifact;
+mod config;
 mod errors;
 mod evidence;
 mod fingerprint;
@@ -16,6 +17,7 @@ fn _kosli(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add_class::<fingerprint::PyFingerprint>()?;
     m.add_class::<artifact::PyArtifactRef>()?;
+    m.add_class::<config::PyConfig>()?;
     m.add_class::<progress::PyProgress>()?;
     m.add_class::<evidence::PySuiteSummary>()?;
     m.add_class::<evidence::PyJunitSummary>()?;

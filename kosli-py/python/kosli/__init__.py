@@ -8,8 +8,8 @@ computed with the GIL released, typed values and typed exceptions::
     fp = kosli.fingerprint_dir("dist/", excludes=["**/*.map"])
     app = kosli.ArtifactRef("dist", fp, kosli.ArtifactType.DIR)
 
-Only what is implemented is exported; the client (``Config``, ``Client``, ``Outcome``) and the
-evidence parsers join this namespace as the core gains them.
+Only what is implemented is exported; ``Client`` (with ``Outcome``) and the SARIF and Trivy
+parsers join this namespace as the core's blocking client gains them.
 """
 
 from kosli._errors import (
@@ -34,6 +34,7 @@ from collections.abc import Callable
 
 from kosli._kosli import (
     ArtifactRef,
+    Config,
     Fingerprint,
     JunitSummary,
     Progress,
@@ -55,6 +56,7 @@ __all__ = [
     "ArtifactType",
     "AuthError",
     "CancelledError",
+    "Config",
     "ConfigError",
     "Fingerprint",
     "FingerprintError",

@@ -1,6 +1,7 @@
 """Stubs of the native module `kosli._kosli` (private: import `kosli`)."""
 
 import os
+import pathlib
 from collections.abc import Callable, Sequence
 from typing import Any, final
 
@@ -41,6 +42,70 @@ class ArtifactRef:
     def __ne__(self, other: object, /) -> bool: ...
     def __hash__(self) -> int: ...
     def __reduce__(self) -> tuple[Any, ...]: ...
+
+@final
+class Config:
+    """How a client reaches Kosli; the API token is kept but never shown."""
+
+    def __new__(
+        cls,
+        *,
+        host: str | None = None,
+        api_token: str | None = None,
+        org: str | None = None,
+        max_api_retries: int | None = None,
+        http_proxy: str | None = None,
+        dry_run: bool | None = None,
+        connect_timeout: float | None = None,
+        attempt_timeout: float | None = None,
+        total_timeout: float | None = None,
+        ca_bundle: str | os.PathLike[str] | None = None,
+        allow_insecure_http: bool = False,
+    ) -> Config: ...
+    @staticmethod
+    def load(
+        *,
+        host: str | None = None,
+        api_token: str | None = None,
+        org: str | None = None,
+        max_api_retries: int | None = None,
+        http_proxy: str | None = None,
+        dry_run: bool | None = None,
+        connect_timeout: float | None = None,
+        attempt_timeout: float | None = None,
+        total_timeout: float | None = None,
+        ca_bundle: str | os.PathLike[str] | None = None,
+        allow_insecure_http: bool = False,
+        config_file: str | os.PathLike[str] | None = None,
+    ) -> Config:
+        """Arguments, then the KOSLI_* variables, then the config file, then the defaults."""
+
+    @property
+    def hosts(self) -> list[str]: ...
+    @property
+    def org(self) -> str | None: ...
+    @property
+    def has_api_token(self) -> bool: ...
+    @property
+    def max_api_retries(self) -> int: ...
+    @property
+    def http_proxy(self) -> str | None: ...
+    @property
+    def dry_run(self) -> bool: ...
+    @property
+    def connect_timeout(self) -> float: ...
+    @property
+    def attempt_timeout(self) -> float | None: ...
+    @property
+    def total_timeout(self) -> float | None: ...
+    @property
+    def ca_bundle(self) -> pathlib.Path | None: ...
+    @property
+    def allow_insecure_http(self) -> bool: ...
+    @property
+    def config_file(self) -> pathlib.Path | None: ...
+    @property
+    def warnings(self) -> list[str]: ...
 
 @final
 class Progress:
@@ -124,6 +189,7 @@ __all__ = [
     "__version__",
     "Fingerprint",
     "ArtifactRef",
+    "Config",
     "Progress",
     "SuiteSummary",
     "JunitSummary",
