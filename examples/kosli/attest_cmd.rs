@@ -407,10 +407,8 @@ fn repo_info(args: &CommonArgs) -> Option<RepoInfo> {
         url: url.clone(),
         name: name.clone(),
         id: id.clone(),
-        description: None,
-        provider: args.repo_provider.clone().filter(|p| !p.is_empty()),
-        namespace_path: None,
-        additional_info: None,
+        provider: args.repo_provider.clone().unwrap_or_default(),
+        ..RepoInfo::default()
     })
 }
 

@@ -24,6 +24,7 @@ pub mod evidence;
 pub mod fingerprint;
 pub mod model;
 pub mod operations;
+pub mod ops;
 pub mod progress;
 pub mod provenance;
 

@@ -47,8 +47,76 @@ impl Operation {
 /// `kosli status`: is the server up? `GET /ready`; the body is `"OK"`.
 pub static STATUS: Operation = Operation::new("status", Method::Get, "/ready").without_token();
 
+/// `kosli create flow` with a template (file or empty): `PUT /api/v2/flows/{org}/template_file`,
+/// multipart.
+pub static CREATE_FLOW: Operation = Operation::new(
+    "create_flow",
+    Method::Put,
+    "/api/v2/flows/{org}/template_file",
+);
+/// `kosli create flow --template a,b` (deprecated by the CLI): `PUT /api/v2/flows/{org}`, JSON.
+pub static CREATE_FLOW_LEGACY: Operation =
+    Operation::new("create_flow_legacy", Method::Put, "/api/v2/flows/{org}");
+/// `kosli get flow`: `GET /api/v2/flows/{org}/{flow}`.
+pub static GET_FLOW: Operation =
+    Operation::new("get_flow", Method::Get, "/api/v2/flows/{org}/{flow}");
+/// `kosli list flows`: `GET /api/v2/flows/{org}`.
+pub static LIST_FLOWS: Operation = Operation::new("list_flows", Method::Get, "/api/v2/flows/{org}");
+/// `kosli begin trail`: `PUT /api/v2/trails/{org}/{flow}`, multipart.
+pub static BEGIN_TRAIL: Operation =
+    Operation::new("begin_trail", Method::Put, "/api/v2/trails/{org}/{flow}");
+/// `kosli attest artifact`: `POST /api/v2/artifacts/{org}/{flow}`, JSON.
+pub static ATTEST_ARTIFACT: Operation = Operation::new(
+    "attest_artifact",
+    Method::Post,
+    "/api/v2/artifacts/{org}/{flow}",
+);
+/// `kosli attest generic`: multipart.
+pub static ATTEST_GENERIC: Operation = Operation::new(
+    "attest_generic",
+    Method::Post,
+    "/api/v2/attestations/{org}/{flow}/trail/{trail}/generic",
+);
+/// `kosli attest junit`: multipart.
+pub static ATTEST_JUNIT: Operation = Operation::new(
+    "attest_junit",
+    Method::Post,
+    "/api/v2/attestations/{org}/{flow}/trail/{trail}/junit",
+);
+/// `kosli attest snyk`: multipart.
+pub static ATTEST_SNYK: Operation = Operation::new(
+    "attest_snyk",
+    Method::Post,
+    "/api/v2/attestations/{org}/{flow}/trail/{trail}/snyk",
+);
+/// `kosli attest custom`: multipart.
+pub static ATTEST_CUSTOM: Operation = Operation::new(
+    "attest_custom",
+    Method::Post,
+    "/api/v2/attestations/{org}/{flow}/trail/{trail}/custom",
+);
+/// `kosli attest pullrequest <provider>`: multipart.
+pub static ATTEST_PULL_REQUEST: Operation = Operation::new(
+    "attest_pull_request",
+    Method::Post,
+    "/api/v2/attestations/{org}/{flow}/trail/{trail}/pull_request",
+);
+
 /// Every operation the SDK implements.
-pub static ALL: &[&Operation] = &[&STATUS];
+pub static ALL: &[&Operation] = &[
+    &STATUS,
+    &CREATE_FLOW,
+    &CREATE_FLOW_LEGACY,
+    &GET_FLOW,
+    &LIST_FLOWS,
+    &BEGIN_TRAIL,
+    &ATTEST_ARTIFACT,
+    &ATTEST_GENERIC,
+    &ATTEST_JUNIT,
+    &ATTEST_SNYK,
+    &ATTEST_CUSTOM,
+    &ATTEST_PULL_REQUEST,
+];
 
 /// The operation named `name`, if the SDK has it.
 pub fn by_name(name: &str) -> Option<&'static Operation> {

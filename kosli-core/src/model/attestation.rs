@@ -5,56 +5,8 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use serde_json::Value;
 
-/// A labelled link to an external resource (`--external-url label=url`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ExternalUrl {
-    /// The URL.
-    pub href: String,
-    /// The SHA-256 of the resource (`--external-fingerprint label=sha`), when given.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub fingerprint: Option<String>,
-}
-
-/// A commit as the CLI reports it (wire.md §3); the provenance module builds it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct GitCommitInfo {
-    /// The full commit SHA.
-    pub sha1: String,
-    /// The whole message, trimmed (or `**REDACTED**`).
-    pub message: String,
-    /// `Name <email>` (or `**REDACTED**`).
-    pub author: String,
-    /// The author time, Unix seconds.
-    pub timestamp: i64,
-    /// The checked-out branch, `""` when HEAD is detached (or `**REDACTED**`).
-    pub branch: String,
-    /// The commit's web URL, when the repository has an origin remote.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
-}
-
-/// The repository (wire.md §3), sent only when id, name and url are all known.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct RepoInfo {
-    /// The repository's URL.
-    pub url: String,
-    /// Its name (`owner/repo`).
-    pub name: String,
-    /// Its stable id in the VCS provider.
-    pub id: String,
-    /// A description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// The provider (`github`, `gitlab`, ...).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub provider: Option<String>,
-    /// GitLab-style namespace path.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub namespace_path: Option<Vec<String>>,
-    /// Provider-specific extras.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub additional_info: Option<Value>,
-}
+// The sub-objects are the provenance module's types: one definition of each wire shape.
+pub use crate::provenance::{ExternalUrl, ExternalUrls, GitCommitInfo, RepoInfo};
 
 /// The common head of every attestation's `data_json`; each payload flattens it first, then
 /// adds its own fields. Optional fields are left out when empty, as the CLI does.
@@ -76,7 +28,7 @@ pub struct AttestationCommon {
     pub target_artifacts: Vec<String>,
     /// Labelled links (`--external-url`).
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    pub external_urls: BTreeMap<String, ExternalUrl>,
+    pub external_urls: ExternalUrls,
     /// Where the attestation came from (`--origin-url`).
     #[serde(skip_serializing_if = "String::is_empty")]
     pub origin_url: String,
@@ -94,29 +46,16 @@ impl AttestationCommon {
     /// The fields for an attestation called `name`; `app.unit-tests` targets the artifact
     /// `app` (the CLI's rule: one dot, both sides non-empty).
     pub fn new(name: &str) -> crate::Result<Self> {
-        let (target_artifacts, attestation_name) = match name.split_once('.') {
-            None => (Vec::new(), name.to_owned()),
-            Some((artifact, attestation))
-                if !artifact.is_empty()
-                    && !attestation.is_empty()
-                    && !attestation.contains('.') =>
-            {
-                (vec![artifact.to_owned()], attestation.to_owned())
-            }
-            Some(_) => {
-                return Err(crate::Error::invalid_input(
-                    "name",
-                    format!("invalid attestation name format: {name}"),
-                ))
-            }
-        };
+        let name = crate::ops::naming::AttestationName::parse(name)?;
+        let target_artifacts = name.artifact().map(str::to_owned).into_iter().collect();
+        let attestation_name = name.attestation().to_owned();
         Ok(AttestationCommon {
             artifact_fingerprint: None,
             git_commit_info: None,
             repo_info: None,
             attestation_name,
             target_artifacts,
-            external_urls: BTreeMap::new(),
+            external_urls: ExternalUrls::new(),
             origin_url: String::new(),
             user_data: Value::Object(serde_json::Map::new()),
             description: String::new(),

@@ -4,4 +4,5 @@
 pub mod attestation;
 pub mod go_json;
 pub mod junit;
+pub mod pull_request;
 pub mod snyk;
