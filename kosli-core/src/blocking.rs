@@ -216,6 +216,42 @@ impl Client {
     pub fn write(&self, request: &Request) -> Result<Outcome> {
         self.run(|c| async move { c.write(request).await })
     }
+
+    /// See [`crate::Client::create_flow`].
+    pub fn create_flow(&self, flow: &crate::ops::flows::CreateFlow) -> Result<Outcome> {
+        self.run(|c| async move { c.create_flow(flow).await })
+    }
+
+    /// See [`crate::Client::get_flow`].
+    pub fn get_flow(&self, name: &str) -> Result<crate::ops::flows::Flow> {
+        self.run(|c| async move { c.get_flow(name).await })
+    }
+
+    /// See [`crate::Client::list_flows`].
+    pub fn list_flows(
+        &self,
+        list: &crate::ops::flows::ListFlows,
+    ) -> Result<crate::ops::flows::FlowList> {
+        self.run(|c| async move { c.list_flows(list).await })
+    }
+
+    /// See [`crate::Client::begin_trail`].
+    pub fn begin_trail(&self, trail: &crate::ops::trails::BeginTrail) -> Result<Outcome> {
+        self.run(|c| async move { c.begin_trail(trail).await })
+    }
+
+    /// See [`crate::Client::attest_artifact`].
+    pub fn attest_artifact(
+        &self,
+        artifact: &crate::ops::attest_artifact::AttestArtifact,
+    ) -> Result<Outcome> {
+        self.run(|c| async move { c.attest_artifact(artifact).await })
+    }
+
+    /// See [`crate::Client::attest`].
+    pub fn attest(&self, attestation: &crate::ops::attestations::Attestation) -> Result<Outcome> {
+        self.run(|c| async move { c.attest(attestation).await })
+    }
 }
 
 fn async_client(
