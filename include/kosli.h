@@ -87,6 +87,18 @@ typedef enum {
   KOSLI_BUFFER_TOO_SMALL = 103,
 } kosli_status;
 
+// A cancel handle: `kosli_cancel_cancel` makes every call of the clients bound to it (with
+// `kosli_client_with_cancel`) end with `KOSLI_CANCELLED`, from any thread.
+typedef struct kosli_cancel kosli_cancel;
+
+// A Kosli client. Thread-safe: one handle may be used from several threads at once. Freed
+// with `kosli_client_free`.
+typedef struct kosli_client kosli_client;
+
+// A configuration being built. Made by `kosli_config_new`, consumed by `kosli_client_new` or
+// `kosli_client_from_env`, or freed with `kosli_config_free`.
+typedef struct kosli_config kosli_config;
+
 // How far a fingerprint has come. Totals are `KOSLI_UNKNOWN` until known.
 typedef struct {
   // Bytes hashed so far.
@@ -118,6 +130,60 @@ typedef struct {
 extern "C" {
 #endif // __cplusplus
 
+// A client from the values set on `config` and the defaults only. `config` is consumed
+// (freed) whatever the result.
+//
+// # Safety
+// `config` is a live handle from `kosli_config_new`; `client_out` is writable.
+kosli_status kosli_client_new(kosli_config *config, kosli_client **client_out);
+
+// A client configured as the CLI is: values set on `config` (which may be NULL), then the
+// `KOSLI_*` environment variables, then the config file, then the defaults. `config` is
+// consumed (freed) whatever the result.
+//
+// # Safety
+// `config` is NULL or a live handle; `client_out` is writable.
+kosli_status kosli_client_from_env(kosli_config *config, kosli_client **client_out);
+
+// Frees a client. `NULL` is a no-op. Calls still running on other threads finish first.
+//
+// # Safety
+// `client` is NULL or a live handle, freed once.
+void kosli_client_free(kosli_client *client);
+
+// Asks the primary host whether it is ready (`GET /ready`); on success `*body_out` holds the
+// server's raw answer (`"OK"`, quotes included, as the CLI prints it), a string to free with
+// `kosli_string_free`.
+//
+// # Safety
+// `client` is a live handle; `body_out` is writable.
+kosli_status kosli_client_status(const kosli_client *client, char **body_out);
+
+// A new cancel handle, not cancelled. Freed with `kosli_cancel_free`.
+kosli_cancel *kosli_cancel_new(void);
+
+// Cancels: calls bound to this handle end with `KOSLI_CANCELLED` (running ones as soon as
+// they can, later ones at once). Safe to call from any thread, more than once.
+//
+// # Safety
+// `cancel` is a live handle.
+kosli_status kosli_cancel_cancel(const kosli_cancel *cancel);
+
+// Frees a cancel handle. `NULL` is a no-op. Clients bound to it keep working with it.
+//
+// # Safety
+// `cancel` is NULL or a live handle, freed once.
+void kosli_cancel_free(kosli_cancel *cancel);
+
+// A new client handle sharing `client`'s configuration and connections whose calls end with
+// `KOSLI_CANCELLED` once `cancel` is cancelled. Free it with `kosli_client_free`.
+//
+// # Safety
+// `client` and `cancel` are live handles; `client_out` is writable.
+kosli_status kosli_client_with_cancel(const kosli_client *client,
+                                      const kosli_cancel *cancel,
+                                      kosli_client **client_out);
+
 // Copies the calling thread's last error message (NUL-terminated) into `buf` of `len` bytes.
 //
 // `*needed` (if `needed` is not NULL) always receives the full size needed, NUL included, so a
@@ -137,6 +203,80 @@ const char *kosli_status_name(uint32_t status);
 // # Safety
 // `s` is NULL or a string returned by this library and not yet freed.
 void kosli_string_free(char *s);
+
+// A new, empty configuration (nothing set: host, token and org come from the setters, or
+// from the environment and `~/.kosli.yml` with `kosli_client_from_env`).
+kosli_config *kosli_config_new(void);
+
+// Frees a configuration that was not consumed. `NULL` is a no-op.
+//
+// # Safety
+// `config` is NULL or a live handle from `kosli_config_new`.
+void kosli_config_free(kosli_config *config);
+
+// Sets the Kosli host (or a comma-separated list of hosts).
+//
+// # Safety
+// `config` is a live handle; `host` is a NUL-terminated string.
+kosli_status kosli_config_set_host(kosli_config *config, const char *host);
+
+// Sets the API token (or a comma-separated list, one per host). The token is never logged.
+//
+// # Safety
+// `config` is a live handle; `token` is a NUL-terminated string.
+kosli_status kosli_config_set_api_token(kosli_config *config, const char *token);
+
+// Sets the Kosli organization.
+//
+// # Safety
+// `config` is a live handle; `org` is a NUL-terminated string.
+kosli_status kosli_config_set_org(kosli_config *config, const char *org);
+
+// Sets the HTTP proxy URL.
+//
+// # Safety
+// `config` is a live handle; `url` is a NUL-terminated string.
+kosli_status kosli_config_set_http_proxy(kosli_config *config, const char *url);
+
+// Sets the config file to read (instead of `~/.kosli.yml`) with `kosli_client_from_env`.
+//
+// # Safety
+// `config` is a live handle; `path` is a NUL-terminated string.
+kosli_status kosli_config_set_config_file(kosli_config *config, const char *path);
+
+// Sets an extra CA bundle (PEM file) trusted besides the platform's roots.
+//
+// # Safety
+// `config` is a live handle; `path` is a NUL-terminated string.
+kosli_status kosli_config_set_ca_bundle(kosli_config *config, const char *path);
+
+// Sets how many times a failed call is retried (the CLI's `--max-api-retries`; default 3).
+//
+// # Safety
+// `config` is a live handle.
+kosli_status kosli_config_set_max_api_retries(kosli_config *config, uint32_t retries);
+
+// Turns dry-run on or off: writes are returned as dry-run values instead of being sent.
+//
+// # Safety
+// `config` is a live handle.
+kosli_status kosli_config_set_dry_run(kosli_config *config, bool on);
+
+// Allows sending the token over plain `http://` to a host that is not this machine.
+//
+// # Safety
+// `config` is a live handle.
+kosli_status kosli_config_set_allow_insecure_http(kosli_config *config, bool allow);
+
+// Sets the time limits in milliseconds: connecting, one attempt, and the whole call with its
+// retries. 0 leaves a limit at its default.
+//
+// # Safety
+// `config` is a live handle.
+kosli_status kosli_config_set_timeouts(kosli_config *config,
+                                       uint64_t connect_ms,
+                                       uint64_t attempt_ms,
+                                       uint64_t total_ms);
 
 // Fingerprints the file at `path` (the SHA-256 of its bytes) into `out` as 64 hex characters
 // and a NUL; `out_len` must be at least `KOSLI_FINGERPRINT_BUFFER_SIZE`.

@@ -7,9 +7,12 @@
 
 mod args;
 mod error;
+mod handles;
 mod panic;
 
+pub mod client;
 pub mod common;
+pub mod config;
 pub mod fingerprint;
 pub mod status;
 pub mod version;

@@ -8,14 +8,20 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/kosli-target}"
 CC="${CC:-cc}"
-CFLAGS=(-std=c11 -D_DEFAULT_SOURCE -Wall -Wextra -Wpedantic -Werror -g -I include -I tests/c)
+CFLAGS=(-std=c11 -D_DEFAULT_SOURCE -pthread -Wall -Wextra -Wpedantic -Werror -g -I include -I tests/c)
 # What Rust's standard library needs from the system when linked statically on Linux.
 SYSLIBS=(-lpthread -ldl -lm)
 OUT="$CARGO_TARGET_DIR/c-tests"
 mkdir -p "$OUT"
 TESTS=(tests/c/test_*.c)
 
-cargo build --quiet -p kosli-ffi
+cargo build --quiet -p kosli-ffi -p kosli-tests --bin fake-kosli
+
+# The client tests talk to fake-kosli on a free port; it stops when this script ends.
+coproc FAKE { exec "$CARGO_TARGET_DIR/debug/fake-kosli" --port 0 --max-seconds 900 --stop-on-eof; }
+read -r PORT <&"${FAKE[0]}"
+export KOSLI_TEST_HOST="http://127.0.0.1:$PORT"
+trap 'kill "$FAKE_PID" 2>/dev/null || true' EXIT
 for src in "${TESTS[@]}"; do
   name="$(basename "$src" .c)"
   "$CC" "${CFLAGS[@]}" -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all \
