@@ -217,6 +217,16 @@ impl Client {
         self.run(|c| async move { c.write(request).await })
     }
 
+    /// See [`crate::Client::flush_journal`].
+    pub fn flush_journal(&self) -> Result<crate::journal::FlushReport> {
+        self.run(|c| async move { c.flush_journal().await })
+    }
+
+    /// See [`crate::Client::journal_status`].
+    pub fn journal_status(&self) -> Result<crate::journal::JournalStatus> {
+        self.run(|c| async move { c.journal_status().await })
+    }
+
     /// See [`crate::Client::create_flow`].
     pub fn create_flow(&self, flow: &crate::ops::flows::CreateFlow) -> Result<Outcome> {
         self.run(|c| async move { c.create_flow(flow).await })

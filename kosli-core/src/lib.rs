@@ -22,6 +22,7 @@ pub mod dryrun;
 pub mod error;
 pub mod evidence;
 pub mod fingerprint;
+pub mod journal;
 pub mod model;
 pub mod operations;
 pub mod ops;

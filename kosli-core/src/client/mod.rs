@@ -31,6 +31,7 @@ use reqwest::Url;
 
 use crate::config::{Config, Host};
 use crate::error::{Error, Result};
+use crate::journal::{self, FlushReport, Journal, JournalStatus};
 use crate::operations;
 
 pub use cancel::CancelHandle;
@@ -46,6 +47,7 @@ pub struct ClientBuilder {
     config: Config,
     clock: Arc<dyn Clock>,
     user_agent_product: Option<String>,
+    journal: Option<Journal>,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -61,6 +63,13 @@ impl ClientBuilder {
     /// The clock and sleep used for waits and time limits (default [`SystemClock`]).
     pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
         self.clock = clock;
+        self
+    }
+
+    /// A journal to use instead of opening the configuration's `journal_dir` (for a journal
+    /// on another [`journal::Storage`], or one handle shared by several clients).
+    pub fn journal(mut self, journal: Journal) -> Self {
+        self.journal = Some(journal);
         self
     }
 
@@ -86,11 +95,20 @@ impl ClientBuilder {
             None => USER_AGENT.to_string(),
         };
         let http = transport::http_client(&self.config, &user_agent)?;
+        let journal = match (self.journal, self.config.journal_dir()) {
+            (Some(j), _) => Some(j),
+            (None, Some(dir)) => Some(Journal::open(dir)?),
+            (None, None) if self.config.is_offline() => {
+                return Err(Error::config("an offline client needs a journal folder"))
+            }
+            (None, None) => None,
+        };
         Ok(Client {
             inner: Arc::new(Inner {
                 config: self.config,
                 http,
                 clock: self.clock,
+                journal,
             }),
         })
     }
@@ -106,6 +124,7 @@ struct Inner {
     config: Config,
     http: reqwest::Client,
     clock: Arc<dyn Clock>,
+    journal: Option<Journal>,
 }
 
 impl fmt::Debug for Client {
@@ -128,6 +147,7 @@ impl Client {
             config,
             clock: Arc::new(SystemClock),
             user_agent_product: None,
+            journal: None,
         }
     }
 
@@ -157,16 +177,69 @@ impl Client {
         Ok(url)
     }
 
-    /// Sends a read to the primary host (dry-run does not stop reads).
+    /// Sends a read to the primary host (dry-run does not stop reads). An offline client
+    /// cannot read.
     pub async fn read(&self, request: &Request) -> Result<Response> {
+        if self.config().is_offline() {
+            return Err(Error::config(
+                "this client is offline (a journal folder only): it cannot read from Kosli",
+            ));
+        }
         self.send_to(self.config().primary(), request).await
+    }
+
+    /// The journal, when the client has one.
+    pub fn journal(&self) -> Option<&Journal> {
+        self.inner.journal.as_ref()
+    }
+
+    /// Delivers the journal's pending records to every host of this client, with its token
+    /// and (for records recorded without one) its org: per host in the records' order, a
+    /// sequence stopping at its first record that still fails, a host at an outage. Several
+    /// pending snapshots of one environment are delivered as the newest only. Waits while
+    /// another process flushes the same journal. See [`crate::journal`].
+    pub async fn flush_journal(&self) -> Result<FlushReport> {
+        match &self.inner.journal {
+            Some(j) => journal::deliver::flush(self, j).await,
+            None => Err(Error::config(
+                "this client has no journal (set journal_dir)",
+            )),
+        }
+    }
+
+    /// The journal's pending records, per host (this client's hosts always listed).
+    pub async fn journal_status(&self) -> Result<JournalStatus> {
+        match &self.inner.journal {
+            Some(j) => journal::deliver::status(self, j).await,
+            None => Err(Error::config(
+                "this client has no journal (set journal_dir)",
+            )),
+        }
+    }
+
+    /// The HTTP client (for the failure webhook).
+    pub(crate) fn http(&self) -> &reqwest::Client {
+        &self.inner.http
+    }
+
+    /// The clock.
+    pub(crate) fn clock(&self) -> &dyn Clock {
+        self.inner.clock.as_ref()
     }
 
     /// Sends a write to every host, the primary first, or returns its dry-run value where
     /// dry-run is on. One host: [`Outcome::Sent`] or [`Outcome::DryRun`], and a failure is an
     /// error. Several hosts: [`Outcome::Hosts`] with one result each, unless all failed, which
     /// is the primary's error (with the others' messages added).
+    ///
+    /// With a journal, the write is recorded first, and an outage returns
+    /// [`Outcome::Queued`] (see [`crate::journal`]); an offline client always queues.
     pub async fn write(&self, request: &Request) -> Result<Outcome> {
+        if let Some(j) = &self.inner.journal {
+            if let Some(outcome) = journal::deliver::write(self, j, request).await? {
+                return Ok(outcome);
+            }
+        }
         let hosts = self.config().hosts();
         if hosts.len() == 1 {
             return self.write_one(&hosts[0], request).await;

@@ -163,6 +163,11 @@ impl Request {
         &self.params
     }
 
+    /// The query pairs set so far, in the order they were added.
+    pub fn query_pairs(&self) -> &[(String, String)] {
+        &self.query
+    }
+
     /// The path relative to the host, escaped as the CLI escapes it (no leading `/`). `{org}`
     /// comes from the request's own parameter, else from `default_org`.
     pub fn render_path(&self, default_org: Option<&str>) -> Result<String> {

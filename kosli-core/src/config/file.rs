@@ -101,6 +101,7 @@ pub(crate) fn parse(path: &Path, text: &str) -> Result<Layer> {
             "api-token" => layer.api_token = Some(SecretString::from(text)),
             "org" => layer.org = Some(text),
             "http-proxy" => layer.http_proxy = Some(text),
+            "journal-dir" => layer.journal_dir = Some(text),
             "max-api-retries" => {
                 layer.max_api_retries = Some(parse_retries(&text).map_err(|e| match e {
                     RetriesError::Syntax(m) => bad(format!("max-api-retries: {m}")),

@@ -13,6 +13,7 @@ pub(crate) struct Layer {
     pub(crate) max_api_retries: Option<u32>,
     pub(crate) http_proxy: Option<String>,
     pub(crate) dry_run: Option<bool>,
+    pub(crate) journal_dir: Option<String>,
 }
 
 /// The environment variables the CLI reads for the global settings.
@@ -31,6 +32,8 @@ pub(crate) mod vars {
     pub(crate) const DRY_RUN: &str = "KOSLI_DRY_RUN";
     /// The config file path.
     pub(crate) const CONFIG_FILE: &str = "KOSLI_CONFIG_FILE";
+    /// The journal folder (the SDK's own; the CLI has no journal).
+    pub(crate) const JOURNAL_DIR: &str = "KOSLI_JOURNAL_DIR";
 }
 
 impl Layer {
@@ -69,6 +72,7 @@ impl Layer {
             max_api_retries,
             http_proxy: get(vars::HTTP_PROXY),
             dry_run,
+            journal_dir: get(vars::JOURNAL_DIR),
         })
     }
 }

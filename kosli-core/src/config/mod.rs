@@ -4,7 +4,8 @@
 //! its settings ([`ConfigBuilder::load`]): values given in code win over the CLI's environment
 //! variables (`KOSLI_HOST`, `KOSLI_API_TOKEN`, `KOSLI_ORG`, `KOSLI_MAX_API_RETRIES`,
 //! `KOSLI_HTTP_PROXY`, `KOSLI_DRY_RUN`), which win over the config file (`KOSLI_CONFIG_FILE`,
-//! else `~/.kosli.yml`), which wins over the defaults.
+//! else `~/.kosli.yml`), which wins over the defaults. The journal folder comes from code or
+//! `KOSLI_JOURNAL_DIR` (see [`crate::journal`]).
 //!
 //! ```
 //! use kosli_core::Config;
@@ -27,6 +28,7 @@ use reqwest::Url;
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::error::{Error, Result};
+use crate::journal::{FailureHook, WebhookNotifier};
 use layer::Layer;
 
 pub use host::{Host, DRY_RUN_TOKEN};
@@ -52,9 +54,42 @@ pub struct Config {
     allow_insecure_http: bool,
     config_file: Option<PathBuf>,
     warnings: Vec<String>,
+    journal_dir: Option<PathBuf>,
+    offline: bool,
+    failure_hooks: Vec<FailureHook>,
+    failure_webhook: Option<WebhookNotifier>,
 }
 
 impl Config {
+    /// A configuration for offline use: only a journal folder, no host, token or org. Its
+    /// client records every write and returns [`crate::Outcome::Queued`]; a client that has
+    /// host, token and org delivers them with [`crate::Client::flush_journal`].
+    pub fn offline(journal_dir: impl Into<PathBuf>) -> Result<Config> {
+        Config::builder()
+            .journal_dir(journal_dir)
+            .offline(true)
+            .build()
+    }
+
+    /// The journal folder, if the journal is on.
+    pub fn journal_dir(&self) -> Option<&Path> {
+        self.journal_dir.as_deref()
+    }
+
+    /// Whether the client is for offline use (see [`Config::offline`]).
+    pub fn is_offline(&self) -> bool {
+        self.offline
+    }
+
+    /// The closures called when a journal record cannot be delivered.
+    pub fn failure_hooks(&self) -> &[FailureHook] {
+        &self.failure_hooks
+    }
+
+    /// The webhook alerted when a journal record cannot be delivered.
+    pub fn failure_webhook(&self) -> Option<&WebhookNotifier> {
+        self.failure_webhook.as_ref()
+    }
     /// Starts a configuration in code; see [`ConfigBuilder::build`] and [`ConfigBuilder::load`].
     pub fn builder() -> ConfigBuilder {
         ConfigBuilder::default()
@@ -165,6 +200,10 @@ impl fmt::Debug for Config {
             .field("ca_bundle", &self.ca_bundle)
             .field("allow_insecure_http", &self.allow_insecure_http)
             .field("config_file", &self.config_file)
+            .field("journal_dir", &self.journal_dir)
+            .field("offline", &self.offline)
+            .field("failure_hooks", &self.failure_hooks.len())
+            .field("failure_webhook", &self.failure_webhook)
             .finish()
     }
 }
@@ -190,6 +229,9 @@ pub struct ConfigBuilder {
     backoff: Backoff,
     ca_bundle: Option<PathBuf>,
     allow_insecure_http: bool,
+    offline: bool,
+    failure_hooks: Vec<FailureHook>,
+    failure_webhook: Option<String>,
 }
 
 impl fmt::Debug for ConfigBuilder {
@@ -288,6 +330,32 @@ impl ConfigBuilder {
         self
     }
 
+    /// Turns the journal on in folder `dir` (created if needed): every write is recorded
+    /// before it is sent, and an outage queues it (see [`crate::journal`]).
+    pub fn journal_dir(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.explicit.journal_dir = Some(dir.into().to_string_lossy().into_owned());
+        self
+    }
+
+    /// For offline use: writes are only recorded in the journal (see [`Config::offline`]).
+    pub fn offline(mut self, on: bool) -> Self {
+        self.offline = on;
+        self
+    }
+
+    /// Adds a closure called when a journal record cannot be delivered.
+    pub fn on_delivery_failure(mut self, hook: FailureHook) -> Self {
+        self.failure_hooks.push(hook);
+        self
+    }
+
+    /// A URL to POST a Slack-compatible `{"text": ...}` alert to when a journal record cannot
+    /// be delivered (never with the token).
+    pub fn failure_webhook(mut self, url: impl Into<String>) -> Self {
+        self.failure_webhook = Some(url.into());
+        self
+    }
+
     /// The configuration from the values set here and the defaults only.
     pub fn build(self) -> Result<Config> {
         let explicit = self.explicit.clone();
@@ -366,7 +434,21 @@ impl ConfigBuilder {
                     .map_err(|e| Error::config(format!("invalid http proxy URL: {e}")))?,
             ),
         };
+        let journal_dir = pick(|l| l.journal_dir.clone()).map(PathBuf::from);
+        if self.offline && journal_dir.is_none() {
+            return Err(Error::config(
+                "an offline client needs a journal folder (journal_dir or KOSLI_JOURNAL_DIR)",
+            ));
+        }
+        let failure_webhook = match &self.failure_webhook {
+            Some(url) => Some(WebhookNotifier::new(url)?),
+            None => None,
+        };
         Ok(Config {
+            journal_dir,
+            offline: self.offline,
+            failure_hooks: self.failure_hooks,
+            failure_webhook,
             hosts,
             org: org.filter(|o| !o.is_empty()),
             max_api_retries,
