@@ -34,6 +34,18 @@
 // The size of a fingerprint buffer: 64 hex characters and a NUL.
 #define KOSLI_FINGERPRINT_BUFFER_SIZE 65
 
+// The write was sent and accepted (by the one host, or by every host).
+#define KOSLI_OUTCOME_SENT 0
+
+// Dry-run: nothing was sent; `kosli_outcome_dry_run` gives the CLI's dry-run block.
+#define KOSLI_OUTCOME_DRY_RUN 1
+
+// Recorded in the journal, to be delivered later; `kosli_outcome_journal_id` names it.
+#define KOSLI_OUTCOME_QUEUED 2
+
+// Several hosts and at least one failed; `kosli_outcome_failed_hosts_json` names them.
+#define KOSLI_OUTCOME_PARTIAL 3
+
 // Major version (the header's `KOSLI_VERSION_MAJOR`); a test checks it against Cargo.toml.
 #define KOSLI_VERSION_MAJOR 0
 
@@ -98,6 +110,10 @@ typedef struct kosli_client kosli_client;
 // A configuration being built. Made by `kosli_config_new`, consumed by `kosli_client_new` or
 // `kosli_client_from_env`, or freed with `kosli_config_free`.
 typedef struct kosli_config kosli_config;
+
+// What became of a write. Read it with the `kosli_outcome_*` accessors (their strings belong
+// to the outcome and live until `kosli_outcome_free`).
+typedef struct kosli_outcome kosli_outcome;
 
 // How far a fingerprint has come. Totals are `KOSLI_UNKNOWN` until known.
 typedef struct {
@@ -314,6 +330,43 @@ kosli_status kosli_fingerprint_dir_report(const char *path,
                                           size_t excludes_len,
                                           const kosli_fingerprint_options *options,
                                           char **report_json);
+
+// The outcome's kind (`KOSLI_OUTCOME_SENT`, ...), or `UINT32_MAX` for a NULL outcome.
+//
+// # Safety
+// `outcome` is NULL or a live handle.
+uint32_t kosli_outcome_kind(kosli_outcome *outcome);
+
+// The journal record's id when the write was queued, else NULL.
+//
+// # Safety
+// `outcome` is NULL or a live handle.
+const char *kosli_outcome_journal_id(kosli_outcome *outcome);
+
+// The hosts where the write failed, as a JSON list of strings (`[]` when none); NULL for a
+// NULL outcome.
+//
+// # Safety
+// `outcome` is NULL or a live handle.
+const char *kosli_outcome_failed_hosts_json(kosli_outcome *outcome);
+
+// The primary host's response body when the write was sent, else NULL.
+//
+// # Safety
+// `outcome` is NULL or a live handle.
+const char *kosli_outcome_response_body(kosli_outcome *outcome);
+
+// The CLI's dry-run block when the write was not sent because of dry-run, else NULL.
+//
+// # Safety
+// `outcome` is NULL or a live handle.
+const char *kosli_outcome_dry_run(kosli_outcome *outcome);
+
+// Frees an outcome. `NULL` is a no-op.
+//
+// # Safety
+// `outcome` is NULL or a live handle, freed once.
+void kosli_outcome_free(kosli_outcome *outcome);
 
 // The library's version ("0.1.0"), a static string the caller must not free.
 const char *kosli_version(void);

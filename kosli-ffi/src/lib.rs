@@ -14,6 +14,7 @@ pub mod client;
 pub mod common;
 pub mod config;
 pub mod fingerprint;
+pub mod outcome;
 pub mod status;
 pub mod version;
 

@@ -37,6 +37,13 @@ impl PanicValue for () {
     fn panicked() -> Self {}
 }
 
+impl PanicValue for u32 {
+    /// `UINT32_MAX`: never a valid kind or count.
+    fn panicked() -> Self {
+        u32::MAX
+    }
+}
+
 impl PanicValue for bool {
     fn panicked() -> Self {
         false
