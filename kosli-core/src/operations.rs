@@ -102,6 +102,60 @@ pub static ATTEST_PULL_REQUEST: Operation = Operation::new(
     "/api/v2/attestations/{org}/{flow}/trail/{trail}/pull_request",
 );
 
+/// `kosli create environment`: `PUT /api/v2/environments/{org}`, JSON.
+pub static CREATE_ENVIRONMENT: Operation = Operation::new(
+    "create_environment",
+    Method::Put,
+    "/api/v2/environments/{org}",
+);
+/// `kosli get environment`: `GET /api/v2/environments/{org}/{env}`.
+pub static GET_ENVIRONMENT: Operation = Operation::new(
+    "get_environment",
+    Method::Get,
+    "/api/v2/environments/{org}/{env}",
+);
+/// `kosli list environments`: `GET /api/v2/environments/{org}`.
+pub static LIST_ENVIRONMENTS: Operation = Operation::new(
+    "list_environments",
+    Method::Get,
+    "/api/v2/environments/{org}",
+);
+/// `kosli snapshot path|paths|server`: `PUT /api/v2/environments/{org}/{env}/report/server`,
+/// JSON.
+pub static SNAPSHOT_SERVER: Operation = Operation::new(
+    "snapshot_server",
+    Method::Put,
+    "/api/v2/environments/{org}/{env}/report/server",
+);
+/// `kosli allow artifact`: `PUT /api/v2/allowlists/{org}/{env}`, JSON.
+pub static ALLOW_ARTIFACT: Operation = Operation::new(
+    "allow_artifact",
+    Method::Put,
+    "/api/v2/allowlists/{org}/{env}",
+);
+/// `kosli assert artifact`: `GET /api/v2/asserts/{org}/fingerprint/{fingerprint}`.
+pub static ASSERT_ARTIFACT: Operation = Operation::new(
+    "assert_artifact",
+    Method::Get,
+    "/api/v2/asserts/{org}/fingerprint/{fingerprint}",
+);
+/// `kosli get artifact flow@fingerprint`:
+/// `GET /api/v2/artifacts/{org}/{flow}/fingerprint/{fingerprint}`.
+pub static GET_ARTIFACT: Operation = Operation::new(
+    "get_artifact",
+    Method::Get,
+    "/api/v2/artifacts/{org}/{flow}/fingerprint/{fingerprint}",
+);
+/// `kosli get artifact flow:commit`: `GET /api/v2/artifacts/{org}/{flow}/commit_sha/{commit}`.
+pub static GET_ARTIFACTS_BY_COMMIT: Operation = Operation::new(
+    "get_artifacts_by_commit",
+    Method::Get,
+    "/api/v2/artifacts/{org}/{flow}/commit_sha/{commit}",
+);
+/// `kosli list artifacts`: `GET /api/v2/artifacts/{org}`.
+pub static LIST_ARTIFACTS: Operation =
+    Operation::new("list_artifacts", Method::Get, "/api/v2/artifacts/{org}");
+
 /// Every operation the SDK implements.
 pub static ALL: &[&Operation] = &[
     &STATUS,
@@ -116,6 +170,15 @@ pub static ALL: &[&Operation] = &[
     &ATTEST_SNYK,
     &ATTEST_CUSTOM,
     &ATTEST_PULL_REQUEST,
+    &CREATE_ENVIRONMENT,
+    &GET_ENVIRONMENT,
+    &LIST_ENVIRONMENTS,
+    &SNAPSHOT_SERVER,
+    &ALLOW_ARTIFACT,
+    &ASSERT_ARTIFACT,
+    &GET_ARTIFACT,
+    &GET_ARTIFACTS_BY_COMMIT,
+    &LIST_ARTIFACTS,
 ];
 
 /// The operation named `name`, if the SDK has it.
