@@ -261,7 +261,7 @@ impl PyConfig {
         self.0.warnings().to_vec()
     }
 
-    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+    pub(crate) fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
         let org = match self.0.org() {
             Some(org) => PyString::new(py, org).repr()?.to_string(),
             None => "None".to_string(),

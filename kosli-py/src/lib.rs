@@ -3,10 +3,12 @@
 //! re-exports what this defines.
 
 mod artifact;
+mod client;
 mod config;
 mod errors;
 mod evidence;
 mod fingerprint;
+mod interrupt;
 mod progress;
 
 use pyo3::prelude::*;
@@ -18,6 +20,7 @@ fn _kosli(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<fingerprint::PyFingerprint>()?;
     m.add_class::<artifact::PyArtifactRef>()?;
     m.add_class::<config::PyConfig>()?;
+    m.add_class::<client::PyClient>()?;
     m.add_class::<progress::PyProgress>()?;
     m.add_class::<evidence::PySuiteSummary>()?;
     m.add_class::<evidence::PyJunitSummary>()?;

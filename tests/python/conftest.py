@@ -4,8 +4,11 @@ builds it and installs it into a virtual environment), never against kosli-py/py
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
+import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -47,3 +50,60 @@ def tree(tmp_path: Path) -> Path:
     (tmp_path / "sub").mkdir()
     (tmp_path / "sub" / "b.log").write_text("beta\n")
     return tmp_path
+
+
+class FakeKosli:
+    """A running `fake-kosli` (the project's in-memory Kosli API) and its control endpoints."""
+
+    def __init__(self, process: subprocess.Popen[bytes], port: int) -> None:
+        self.process = process
+        self.url = f"http://127.0.0.1:{port}"
+
+    def control(self, method: str, path: str, body: object = None) -> Any:
+        data = None if body is None else json.dumps(body).encode()
+        request = urllib.request.Request(
+            f"{self.url}/__control/{path}", data=data, method=method,
+            headers={"Content-Type": "application/json"},
+        )  # fmt: skip
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            text = answer.read()
+        return json.loads(text) if text else None
+
+    def fault(self, **fault: object) -> None:
+        """Queues one fault (status, headers, body, delay_ms, drop, times, method, path)."""
+        self.control("POST", "faults", [fault])
+
+    def requests(self) -> list[dict[str, Any]]:
+        answer: list[dict[str, Any]] = self.control("GET", "requests")
+        return answer
+
+
+def fake_kosli_binary() -> Path:
+    """The fake-kosli binary: $KOSLI_FAKE_KOSLI (tests/python/run.sh sets it), else cargo's."""
+    given = os.environ.get("KOSLI_FAKE_KOSLI")
+    target = Path(os.environ.get("CARGO_TARGET_DIR", Path.home() / ".cache" / "kosli-target"))
+    path = Path(given) if given else target / "debug" / "fake-kosli"
+    if not path.is_file():
+        pytest.fail(f"no fake-kosli at {path}: cargo build -p kosli-tests --bin fake-kosli")
+    return path
+
+
+@pytest.fixture
+def fake_kosli() -> Iterator[FakeKosli]:
+    """A fresh fake Kosli on a free port of 127.0.0.1, stopped afterwards."""
+    process = subprocess.Popen(
+        [str(fake_kosli_binary()), "--port", "0", "--stop-on-eof", "--max-seconds", "600"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    assert process.stdout is not None and process.stdin is not None
+    port = int(process.stdout.readline())
+    try:
+        yield FakeKosli(process, port)
+    finally:
+        process.stdin.close()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        process.stdout.close()

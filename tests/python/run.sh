@@ -54,6 +54,10 @@ else
 fi
 echo "built $(basename "$WHEEL")"
 
+echo "--- building fake-kosli (the client tests' server)"
+cargo build --quiet -p kosli-tests --bin fake-kosli
+export KOSLI_FAKE_KOSLI="$CARGO_TARGET_DIR/debug/fake-kosli"
+
 echo "--- installing it into a fresh virtual environment"
 "$PYTHON" -m venv "$WORK/venv"
 VPY="$WORK/venv/bin/python"

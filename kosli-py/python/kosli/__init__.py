@@ -8,8 +8,8 @@ computed with the GIL released, typed values and typed exceptions::
     fp = kosli.fingerprint_dir("dist/", excludes=["**/*.map"])
     app = kosli.ArtifactRef("dist", fp, kosli.ArtifactType.DIR)
 
-Only what is implemented is exported; ``Client`` (with ``Outcome``) and the SARIF and Trivy
-parsers join this namespace as the core's blocking client gains them.
+Only what is implemented is exported: ``Client`` has a method for every operation of the core's
+list, and gains the others (with ``Outcome`` for writes) as the core does.
 """
 
 from kosli._errors import (
@@ -34,6 +34,7 @@ from collections.abc import Callable
 
 from kosli._kosli import (
     ArtifactRef,
+    Client,
     Config,
     Fingerprint,
     JunitSummary,
@@ -56,6 +57,7 @@ __all__ = [
     "ArtifactType",
     "AuthError",
     "CancelledError",
+    "Client",
     "Config",
     "ConfigError",
     "Fingerprint",

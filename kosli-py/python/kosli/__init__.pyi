@@ -17,6 +17,7 @@ from kosli._errors import NotFoundError as NotFoundError
 from kosli._errors import ParseError as ParseError
 from kosli._errors import PolicyDeniedError as PolicyDeniedError
 from kosli._kosli import ArtifactRef as ArtifactRef
+from kosli._kosli import Client as Client
 from kosli._kosli import Config as Config
 from kosli._kosli import Fingerprint as Fingerprint
 from kosli._kosli import JunitSummary as JunitSummary
@@ -38,6 +39,7 @@ __all__ = [
     "ArtifactType",
     "AuthError",
     "CancelledError",
+    "Client",
     "Config",
     "ConfigError",
     "Fingerprint",

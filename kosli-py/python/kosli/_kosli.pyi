@@ -108,6 +108,32 @@ class Config:
     def warnings(self) -> list[str]: ...
 
 @final
+class Client:
+    """A Kosli API client: thread-safe, fork-aware, Ctrl-C interrupts a waiting call."""
+
+    def __new__(
+        cls,
+        config: Config | None = None,
+        *,
+        host: str | None = None,
+        api_token: str | None = None,
+        org: str | None = None,
+        max_api_retries: int | None = None,
+        http_proxy: str | None = None,
+        dry_run: bool | None = None,
+        connect_timeout: float | None = None,
+        attempt_timeout: float | None = None,
+        total_timeout: float | None = None,
+        ca_bundle: str | os.PathLike[str] | None = None,
+        allow_insecure_http: bool = False,
+        config_file: str | os.PathLike[str] | None = None,
+    ) -> Client: ...
+    @property
+    def config(self) -> Config: ...
+    def status(self) -> str:
+        """``kosli status``: the raw answer to ``GET /ready``, as the CLI prints it (``'"OK"'``)."""
+
+@final
 class Progress:
     """How far an operation has come; totals are ``None`` until known."""
 
@@ -190,6 +216,7 @@ __all__ = [
     "Fingerprint",
     "ArtifactRef",
     "Config",
+    "Client",
     "Progress",
     "SuiteSummary",
     "JunitSummary",

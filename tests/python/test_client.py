@@ -1,0 +1,161 @@
+"""kosli.Client against fake-kosli: answers, typed errors with their causes, threads, fork and
+Ctrl-C while a call waits."""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+import time
+import warnings
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import pytest
+
+import kosli
+from conftest import FakeKosli
+
+
+def client_for(fake: FakeKosli, **settings: Any) -> kosli.Client:
+    return kosli.Client(kosli.Config(host=fake.url, api_token="t", org="acme", **settings))
+
+
+def test_status_answers_ok_and_sends_the_sdks_user_agent(fake_kosli: FakeKosli) -> None:
+    client = client_for(fake_kosli)
+    assert client.status() == '"OK"'
+    (request,) = [r for r in fake_kosli.requests() if r["path"] == "/ready"]
+    assert request["method"] == "GET"
+    headers = {k.lower(): v for k, v in request["headers"]}
+    assert f"kosli-python/{kosli.__version__}" in headers["user-agent"]
+
+
+def test_a_client_from_keyword_arguments_or_the_environment(
+    fake_kosli: FakeKosli, monkeypatch: pytest.MonkeyPatch, tmp_path: Any
+) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.delenv("KOSLI_CONFIG_FILE", raising=False)
+    monkeypatch.setenv("KOSLI_HOST", fake_kosli.url)
+    monkeypatch.setenv("KOSLI_ORG", "env-org")
+    assert kosli.Client().config.org == "env-org"
+    assert kosli.Client(org="arg-org").config.org == "arg-org"
+    assert kosli.Client().status() == '"OK"'
+    with pytest.raises(TypeError, match="not both"):
+        kosli.Client(kosli.Config(), org="x")
+
+
+def test_server_errors_are_typed(fake_kosli: FakeKosli) -> None:
+    client = client_for(fake_kosli, max_api_retries=0)
+    fake_kosli.fault(path="/ready", status=500, body={"message": "database on fire"})
+    with pytest.raises(kosli.ApiError) as info:
+        client.status()
+    assert info.value.status == 500
+    assert "database on fire" in str(info.value)
+    fake_kosli.fault(path="/ready", status=401, body={"message": "bad token"})
+    with pytest.raises(kosli.AuthError) as auth:
+        client.status()
+    assert auth.value.status == 401 and isinstance(auth.value, kosli.ApiError)
+
+
+def test_retries_follow_the_config(fake_kosli: FakeKosli) -> None:
+    client = client_for(fake_kosli, max_api_retries=2)
+    fake_kosli.fault(path="/ready", status=503, headers=[["Retry-After", "0"]], times=2)
+    assert client.status() == '"OK"'
+    assert len([r for r in fake_kosli.requests() if r["path"] == "/ready"]) == 3
+
+
+def test_a_dropped_connection_is_a_network_error(fake_kosli: FakeKosli) -> None:
+    client = client_for(fake_kosli, max_api_retries=0)
+    fake_kosli.fault(path="/ready", drop="before")
+    with pytest.raises(kosli.NetworkError) as info:
+        client.status()
+    assert f"GET {fake_kosli.url}/ready giving up after 1 attempt(s)" in str(info.value)
+    assert "connection closed" in str(info.value)
+
+
+def test_a_token_in_clear_to_another_machine_is_refused() -> None:
+    with pytest.raises(kosli.ConfigError):
+        kosli.Client(kosli.Config(host="http://example.com", api_token="secret"))
+
+
+def test_one_client_serves_many_threads(fake_kosli: FakeKosli) -> None:
+    client = client_for(fake_kosli)
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        answers = list(pool.map(lambda _: client.status(), range(80)))
+    assert answers == ['"OK"'] * 80
+
+
+def test_calls_wait_without_the_gil(fake_kosli: FakeKosli) -> None:
+    """Two calls that each wait 1.5 s on the server overlap: they finish in well under 3 s."""
+    client = client_for(fake_kosli)
+    fake_kosli.fault(path="/ready", delay_ms=1500, times=2)
+    windows: list[tuple[float, float]] = []
+
+    def call() -> None:
+        start = time.perf_counter()
+        assert client.status() == '"OK"'
+        windows.append((start, time.perf_counter()))
+
+    threads = [threading.Thread(target=call) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    (s1, e1), (s2, e2) = windows
+    assert min(e1, e2) - max(s1, s2) > 1.0, windows  # both were waiting at the same time
+
+
+class Interrupted(Exception):
+    pass
+
+
+@pytest.mark.skipif(not hasattr(signal, "pthread_kill"), reason="needs pthread_kill")
+def test_ctrl_c_interrupts_a_waiting_call(fake_kosli: FakeKosli) -> None:
+    client = client_for(fake_kosli)
+    fake_kosli.fault(path="/ready", delay_ms=30_000)
+    main = threading.get_ident()
+
+    def handler(signum: int, frame: object) -> None:
+        raise Interrupted
+
+    previous = signal.signal(signal.SIGINT, handler)
+    try:
+        timer = threading.Timer(0.2, signal.pthread_kill, (main, signal.SIGINT))
+        timer.start()
+        start = time.monotonic()
+        with pytest.raises(Interrupted):
+            client.status()
+        elapsed = time.monotonic() - start
+        timer.join()
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    # The server would have answered after 30 s; the call stopped at the signal.
+    assert elapsed < 10, elapsed
+    fake_kosli.control("DELETE", "faults")
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+def test_a_forked_child_uses_the_client(fake_kosli: FakeKosli) -> None:
+    client = client_for(fake_kosli)
+    assert client.status() == '"OK"'  # the parent's runtime and connections exist
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # Python >= 3.12 on fork + threads
+        pid = os.fork()
+    if pid == 0:
+        code = 3
+        try:
+            code = 0 if client.status() == '"OK"' else 2
+        finally:
+            os._exit(code)
+    deadline = time.monotonic() + 60
+    while True:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            break
+        if time.monotonic() > deadline:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            pytest.fail("the forked child hung in a client call")
+        time.sleep(0.01)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert client.status() == '"OK"'  # and the parent's client still works
