@@ -6,6 +6,7 @@
 pub mod attachments;
 pub mod attest_artifact;
 pub mod attestations;
+pub mod environments;
 pub mod flows;
 pub mod naming;
 pub mod trails;
