@@ -32,7 +32,8 @@ mkdir -p "$WORK/junit" "$WORK/junit_small"
 measure() {
   local name="$1" file="$2"; shift 2
   local bytes; bytes=$(stat -c %s "$file")
-  local out; out=$( { /usr/bin/time -f "%e %M" "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -1 )
+  /usr/bin/time -o "$WORK/time.txt" -f "%e %M" "$@" >/dev/null 2>&1 || true
+  local out; out=$(tail -1 "$WORK/time.txt")
   local secs="${out% *}" rss="${out#* }"
   awk -v n="$name" -v b="$bytes" -v s="$secs" -v r="$rss" \
     'BEGIN { mbs = (s > 0) ? b / 1e6 / s : 0; printf "%-22s %8.1f MB %8.2f s %9.1f MB/s %9.1f MB max RSS\n", n, b / 1e6, s, mbs, r / 1024 }'
