@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 pub mod fake;
+pub mod journal_load;
 
 /// The folder of committed fixtures (`tests/fixtures`).
 pub fn fixtures_dir() -> PathBuf {

@@ -335,7 +335,7 @@ mod tests {
         let again = s.stage_blob(b"data").unwrap();
         s.commit_blob(again, &name).unwrap();
         assert_eq!(s.read_blob(&name).unwrap(), b"data");
-        assert_eq!(s.list_blobs().unwrap(), [name.clone()]);
+        assert_eq!(s.list_blobs().unwrap(), std::slice::from_ref(&name));
         assert_eq!(fs::read_dir(dir.path().join("tmp")).unwrap().count(), 0);
         assert!(s.read_blob("../journal.jsonl").is_err());
         s.remove_blob(&name).unwrap();

@@ -120,20 +120,18 @@ mod tests {
                 let group = group.clone();
                 let commits = commits.clone();
                 std::thread::spawn(move || {
-                    (0..20u32)
-                        .map(|j| {
-                            let job = i * 1000 + j;
-                            group.run(
-                                job,
-                                |jobs| {
-                                    commits.fetch_add(1, Ordering::SeqCst);
-                                    std::thread::sleep(std::time::Duration::from_millis(1));
-                                    jobs.into_iter().map(|j| j * 2).collect()
-                                },
-                                || u32::MAX,
-                            ) == job * 2
-                        })
-                        .all(|ok| ok)
+                    (0..20u32).all(|j| {
+                        let job = i * 1000 + j;
+                        group.run(
+                            job,
+                            |jobs| {
+                                commits.fetch_add(1, Ordering::SeqCst);
+                                std::thread::sleep(std::time::Duration::from_millis(1));
+                                jobs.into_iter().map(|j| j * 2).collect()
+                            },
+                            || u32::MAX,
+                        ) == job * 2
+                    })
                 })
             })
             .collect();
