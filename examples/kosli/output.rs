@@ -174,10 +174,22 @@ pub struct HostRun {
 }
 
 impl HostRun {
+    /// The run of a single-host command, whose output is shown.
+    pub fn primary() -> HostRun {
+        HostRun { show: true }
+    }
+
     /// Prints a line of normal output (stdout) if this host's output is shown.
     pub fn println(&self, line: &str) {
         if self.show {
             println!("{line}");
+        }
+    }
+
+    /// Prints text without adding a newline (stdout) if this host's output is shown.
+    pub fn print(&self, text: &str) {
+        if self.show {
+            print!("{text}");
         }
     }
 }

@@ -35,6 +35,19 @@ pub fn rfc1123(epoch: f64) -> String {
     )
 }
 
+/// `2006-01-02T15:04:05Z` of `epoch` (seconds truncated), as `list environments` shows times.
+pub fn rfc3339(epoch: f64) -> String {
+    let secs = epoch.floor() as i64;
+    let rem = secs.rem_euclid(86_400);
+    format!(
+        "{}T{:02}:{:02}:{:02}Z",
+        date(epoch),
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
 /// `2006-01-02` of `epoch` in UTC.
 pub fn date(epoch: f64) -> String {
     let (y, m, d) = civil_from_days((epoch.floor() as i64).div_euclid(86_400));
@@ -61,15 +74,18 @@ pub fn ago(then: f64, now: f64) -> String {
     let mut text = String::new();
     for (i, (unit, one, many)) in PERIODS.iter().enumerate() {
         let n = (d / unit).round().max(1.0);
-        let last = i + 1 == PERIODS.len();
-        if last || n * unit < PERIODS[i + 1].0 {
-            text = if n <= 1.0 {
-                (*one).to_string()
-            } else {
-                format!("{n} {many}")
-            };
-            break;
+        let next = PERIODS.get(i + 1).map(|p| p.0);
+        // A count that rounds to the next unit's size in this unit is said in the next unit
+        // (observed: 350 days is "one year ago", 340 days "11 months ago").
+        if next.is_some_and(|next| d >= next || n == (next / unit).round()) {
+            continue;
         }
+        text = if n <= 1.0 {
+            (*one).to_string()
+        } else {
+            format!("{n} {many}")
+        };
+        break;
     }
     if past {
         format!("{text} ago")
@@ -125,7 +141,15 @@ fn civil_from_days(z: i64) -> (i64, i64, i64) {
     let mp = (5 * doy + 2) / 153;
     let d = doy - (153 * mp + 2) / 5 + 1;
     let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (if m <= 2 { yoe + era * 400 + 1 } else { yoe + era * 400 }, m, d)
+    (
+        if m <= 2 {
+            yoe + era * 400 + 1
+        } else {
+            yoe + era * 400
+        },
+        m,
+        d,
+    )
 }
 
 #[cfg(test)]
@@ -139,6 +163,7 @@ mod tests {
         assert_eq!(rfc1123(1500000000.5), "Fri, 14 Jul 2017 02:40:00 UTC");
         assert_eq!(rfc1123(0.0), "Thu, 01 Jan 1970 00:00:00 UTC");
         assert_eq!(date(1500000000.5), "2017-07-14");
+        assert_eq!(rfc3339(1718000000.9), "2024-06-10T06:13:20Z");
     }
 
     #[test]
@@ -165,6 +190,11 @@ mod tests {
             (47_400_000.0, "2 years ago"),
             (93_000_000.0, "3 years ago"),
             (93_312_003.0, "2023-12-14"),
+            // Observed for the environments' views (tests/fixtures/ops/env).
+            (29_376_000.5, "11 months ago"),
+            (30_240_000.5, "one year ago"),
+            (84_600.5, "one day ago"),
+            (78_840_000.5, "3 years ago"),
         ] {
             assert_eq!(ago(now - d, now), want, "{d} s");
         }
@@ -175,7 +205,10 @@ mod tests {
     fn rfc3339_to_unix() {
         assert_eq!(parse_rfc3339("2024-06-01T10:00:00Z"), Some(1717236000));
         assert_eq!(parse_rfc3339("2024-06-02T10:00:00Z"), Some(1717322400));
-        assert_eq!(parse_rfc3339("2024-06-01T12:00:00.123+02:00"), Some(1717236000));
+        assert_eq!(
+            parse_rfc3339("2024-06-01T12:00:00.123+02:00"),
+            Some(1717236000)
+        );
         assert_eq!(parse_rfc3339("1970-01-01T00:00:00Z"), Some(0));
         assert_eq!(parse_rfc3339("nope"), None);
         assert_eq!(parse_rfc3339("2024-06-01 10:00:00Z"), None);

@@ -5,6 +5,7 @@
 
 pub mod attachments;
 pub mod attest_artifact;
+pub mod artifacts_read;
 pub mod attestations;
 pub mod environments;
 pub mod flows;
