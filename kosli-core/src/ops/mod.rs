@@ -7,6 +7,7 @@ pub mod attachments;
 pub mod attest_artifact;
 pub mod artifacts_read;
 pub mod attestations;
+pub mod compliance;
 pub mod environments;
 pub mod flows;
 pub mod naming;
