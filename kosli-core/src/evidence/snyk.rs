@@ -353,3 +353,105 @@ fn snyk_error(file: Option<&Path>, line: Option<u64>, cause: &str) -> Error {
         format!("failed to parse Snyk sarif results file [{name}]: {cause}"),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SCHEMA: &str = "https://raw.githubusercontent.com/oasis-tcs/sarif-spec/main/x";
+
+    fn sarif(results: &str) -> Vec<u8> {
+        format!(
+            r#"{{"$schema": "{SCHEMA}", "runs": [{{"tool": {{"driver": {{"name": "T", "rules": [
+            {{"id": "R1", "properties": {{"problem": {{"severity": "medium"}}}}}},
+            {{"id": "R2", "properties": {{"problem": "high"}}}}]}}}}, "results": [{results}]}}]}}"#
+        )
+        .into_bytes()
+    }
+
+    #[test]
+    fn priority_scores_print_exactly_as_go() {
+        // Checked against the CLI: floats are parsed exactly (serde_json's float_roundtrip).
+        let r = parse_bytes(
+            &sarif(
+                r#"{"ruleId": "R1", "properties": {"priorityScore": 7.3064935803929335e31}},
+                      {"ruleId": "R1", "properties": {"priorityScore": 0.30000000000000004}},
+                      {"ruleId": "R1", "properties": {"priorityScore": null}}"#,
+            ),
+            None,
+        )
+        .unwrap();
+        let text = crate::model::go_json::to_string(&r).unwrap();
+        assert!(
+            text.contains(r#""priority_score":7.3064935803929335e+31"#),
+            "{text}"
+        );
+        assert!(
+            text.contains(r#""priority_score":0.30000000000000004"#),
+            "{text}"
+        );
+        assert_eq!(r.results[0].medium_count, 3);
+    }
+
+    #[test]
+    fn malformed_values_name_the_field_instead_of_crashing() {
+        let err = parse_bytes(
+            &sarif(r#"{"ruleId": "R1", "level": "error", "properties": {"priorityScore": "700"}}"#),
+            Some(Path::new("scan.json")),
+        )
+        .unwrap_err();
+        assert_eq!(err.kind(), crate::ErrorKind::Parse);
+        assert!(
+            err.to_string().contains(
+                r#"runs[0].results[0].properties.priorityScore: expected a number, found a string ("700")"#
+            ),
+            "{err}"
+        );
+        let err = parse_bytes(&sarif(r#"{"ruleId": "R2"}"#), None).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("properties.problem: expected an object"),
+            "{err}"
+        );
+        let err = parse_bytes(&sarif(r#"{"ruleId": "missing"}"#), None).unwrap_err();
+        assert!(
+            err.to_string()
+                .ends_with("could not find rule ID: missing. couldn't find rule missing"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn schema_and_shape_errors_read_like_the_cli() {
+        let err = parse_bytes(br#"{"runs": []}"#, None).unwrap_err();
+        assert!(err.to_string().ends_with("invalid sarif file"), "{err}");
+        let err = parse_bytes(
+            br#"{"$schema": "https://json.schemastore.org/sarif-2.1.0.json", "runs": []}"#,
+            None,
+        )
+        .unwrap_err();
+        assert!(err.to_string().ends_with("invalid sarif file"), "{err}");
+        let err = parse_bytes(b"[]", None).unwrap_err();
+        assert!(
+            err.to_string()
+                .ends_with("json: cannot unmarshal array into Go value of type sarif.Report"),
+            "{err}"
+        );
+        let err = parse_bytes(b"{\n\"$schema\": \n", Some(Path::new("s.json"))).unwrap_err();
+        assert!(
+            matches!(&err, Error::Parse { line: Some(3), .. }),
+            "{err:?}"
+        );
+        assert!(
+            err.to_string().starts_with(
+                "failed to parse Snyk sarif results file [s.json]: unexpected end of JSON input"
+            ),
+            "{err}"
+        );
+        // `null` is an empty report to Go: no schema, so invalid.
+        assert!(parse_bytes(b"null", None)
+            .unwrap_err()
+            .to_string()
+            .ends_with("invalid sarif file"));
+    }
+}

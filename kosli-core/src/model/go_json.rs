@@ -87,53 +87,64 @@ pub fn to_string_pretty<T: Serialize + ?Sized>(value: &T) -> Result<String> {
 /// rejected: the text is re-indented as far as its brackets allow (dry-run output is
 /// best-effort and never fails).
 pub fn indent(src: &str, prefix: &str, indent: &str) -> String {
-    let mut out = String::with_capacity(src.len() + src.len() / 2);
+    // Works on bytes: every byte it acts on is ASCII, and string contents are copied whole,
+    // so the output stays valid UTF-8 (a multi-megabyte payload is re-indented in one pass).
+    let src = src.as_bytes();
+    let mut out: Vec<u8> = Vec::with_capacity(src.len() + src.len() / 2);
     let mut depth: usize = 0;
     // A `{` or `[` was written and its first element has not started yet: a newline and the
     // indentation are due unless the container turns out to be empty.
     let mut need_indent = false;
-    let mut chars = src.chars();
-    let newline = |out: &mut String, depth: usize| {
-        out.push('\n');
-        out.push_str(prefix);
+    let newline = |out: &mut Vec<u8>, depth: usize| {
+        out.push(b'\n');
+        out.extend_from_slice(prefix.as_bytes());
         for _ in 0..depth {
-            out.push_str(indent);
+            out.extend_from_slice(indent.as_bytes());
         }
     };
-    while let Some(c) = chars.next() {
-        if c == ' ' || c == '\t' || c == '\n' || c == '\r' {
+    let mut i = 0;
+    while i < src.len() {
+        let c = src[i];
+        i += 1;
+        if matches!(c, b' ' | b'\t' | b'\n' | b'\r') {
             continue;
         }
-        if need_indent && c != '}' && c != ']' {
+        if need_indent && c != b'}' && c != b']' {
             need_indent = false;
             depth += 1;
             newline(&mut out, depth);
         }
         match c {
-            '"' => {
-                out.push('"');
-                let mut escaped = false;
-                for s in chars.by_ref() {
-                    out.push(s);
-                    if escaped {
-                        escaped = false;
-                    } else if s == '\\' {
-                        escaped = true;
-                    } else if s == '"' {
-                        break;
+            b'"' => {
+                // Copy through the closing quote, skipping escaped characters.
+                let start = i - 1;
+                loop {
+                    let rest = src.get(i..).unwrap_or_default();
+                    match memchr::memchr2(b'"', b'\\', rest) {
+                        None => {
+                            i = src.len();
+                            break;
+                        }
+                        Some(at) if rest[at] == b'\\' => i += at + 2,
+                        Some(at) => {
+                            i += at + 1;
+                            break;
+                        }
                     }
                 }
+                let end = i.min(src.len());
+                out.extend_from_slice(&src[start..end]);
             }
-            '{' | '[' => {
+            b'{' | b'[' => {
                 out.push(c);
                 need_indent = true;
             }
-            ',' => {
-                out.push(',');
+            b',' => {
+                out.push(b',');
                 newline(&mut out, depth);
             }
-            ':' => out.push_str(": "),
-            '}' | ']' => {
+            b':' => out.extend_from_slice(b": "),
+            b'}' | b']' => {
                 if need_indent {
                     // An empty container stays `{}` / `[]`.
                     need_indent = false;
@@ -146,7 +157,7 @@ pub fn indent(src: &str, prefix: &str, indent: &str) -> String {
             _ => out.push(c),
         }
     }
-    out
+    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 /// Formats a float as Go's `encoding/json` does for `float64`.
@@ -238,9 +249,82 @@ mod tests {
         );
     }
 
+    /// Equality with numbers compared as f64 (Go writes `0.0` as `0`).
+    fn same(a: &serde_json::Value, b: &serde_json::Value) -> bool {
+        use serde_json::Value as V;
+        match (a, b) {
+            (V::Number(x), V::Number(y)) => x.as_f64() == y.as_f64(),
+            (V::Array(x), V::Array(y)) => {
+                x.len() == y.len() && x.iter().zip(y).all(|(a, b)| same(a, b))
+            }
+            (V::Object(x), V::Object(y)) => {
+                x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| same(v, w)))
+            }
+            _ => a == b,
+        }
+    }
+
+    fn has_float(v: &serde_json::Value) -> bool {
+        match v {
+            serde_json::Value::Number(n) => n.is_f64(),
+            serde_json::Value::Array(a) => a.iter().any(has_float),
+            serde_json::Value::Object(o) => o.values().any(has_float),
+            _ => false,
+        }
+    }
+
+    fn json_value() -> impl proptest::strategy::Strategy<Value = serde_json::Value> {
+        use proptest::prelude::*;
+        let leaf = prop_oneof![
+            Just(serde_json::Value::Null),
+            any::<bool>().prop_map(serde_json::Value::Bool),
+            any::<i64>().prop_map(|n| json!(n)),
+            any::<f64>()
+                .prop_filter("finite", |f| f.is_finite())
+                .prop_map(|f| json!(f)),
+            "[ -~é<>&\\\\\"\u{2028}\n]{0,12}".prop_map(serde_json::Value::String),
+        ];
+        leaf.prop_recursive(4, 48, 6, |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..6).prop_map(serde_json::Value::Array),
+                proptest::collection::btree_map("[a-z<>\"\\\\]{0,5}", inner, 0..6)
+                    .prop_map(|m| serde_json::Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    proptest::proptest! {
+        /// Re-indenting keeps the value, is idempotent, and matches serde_json's own pretty
+        /// printer wherever Go's and serde's escaping agree.
+        #[test]
+        fn indent_round_trips(v in json_value()) {
+            let compact = to_string(&v).unwrap();
+            let pretty = indent(&compact, "", "    ");
+            let back: serde_json::Value = serde_json::from_str(&pretty).unwrap();
+            proptest::prop_assert!(same(&back, &v), "{back} != {v}");
+            proptest::prop_assert_eq!(indent(&pretty, "", "    "), pretty.clone());
+            let mut serde_pretty = Vec::new();
+            let fmt = serde_json::ser::PrettyFormatter::with_indent(b"    ");
+            let mut ser = serde_json::Serializer::with_formatter(&mut serde_pretty, fmt);
+            serde::Serialize::serialize(&v, &mut ser).unwrap();
+            let serde_pretty = String::from_utf8(serde_pretty).unwrap();
+            if !has_float(&v) && !compact.contains("\\u") {
+                proptest::prop_assert_eq!(pretty, serde_pretty);
+            }
+        }
+    }
+
     #[test]
     fn indent_survives_garbage() {
-        for src in ["}}}]]", "{{{", "\"unterminated", "[,,:]", ""] {
+        for src in [
+            "}}}]]",
+            "{{{",
+            "\"unterminated",
+            "\"ends in \\",
+            "[,,:]",
+            "",
+            "\"é\\",
+        ] {
             let _ = indent(src, "", "    ");
         }
         assert_eq!(indent("}", "", "  "), "\n}");
