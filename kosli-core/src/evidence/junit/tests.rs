@@ -215,9 +215,15 @@ fn walk_reads_xml_files_in_lexical_order_and_skips_the_rest() {
 #[test]
 fn malformed_attributes_are_errors_worded_as_go() {
     for (xml, want) in [
-        ("<testsuite name=s/>", "unquoted or missing attribute value in element"),
+        (
+            "<testsuite name=s/>",
+            "unquoted or missing attribute value in element",
+        ),
         ("<testsuite name/>", "attribute name without = in element"),
-        ("<testsuite name=\"a<b\"/>", "unescaped < inside quoted string"),
+        (
+            "<testsuite name=\"a<b\"/>",
+            "unescaped < inside quoted string",
+        ),
         ("<testsuite name='unclosed/>", "not closed"),
     ] {
         let err = parse_bytes(xml.as_bytes(), None).unwrap_err();
