@@ -10,7 +10,11 @@ use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use kosli_benches::evidence_data;
 
 fn size() -> u64 {
-    std::env::var("EVIDENCE_BENCH_MB").ok().and_then(|s| s.parse().ok()).unwrap_or(50) * 1_000_000
+    std::env::var("EVIDENCE_BENCH_MB")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(50)
+        * 1_000_000
 }
 
 fn junit(c: &mut Criterion) {
@@ -33,7 +37,8 @@ fn junit(c: &mut Criterion) {
     });
     group.bench_function("bare_quick_xml_event_scan", |b| {
         b.iter(|| {
-            let input = BufReader::with_capacity(64 * 1024, std::fs::File::open(&file).expect("open"));
+            let input =
+                BufReader::with_capacity(64 * 1024, std::fs::File::open(&file).expect("open"));
             let mut reader = quick_xml::Reader::from_reader(input);
             let mut buf = Vec::with_capacity(4096);
             let mut events = 0u64;
@@ -56,7 +61,9 @@ fn sarif(c: &mut Criterion) {
     evidence_data::write_sarif(&file, size()).expect("write sarif");
     let bytes = std::fs::read(&file).expect("read");
     let mut group = c.benchmark_group("sarif_50mb");
-    group.sample_size(10).throughput(Throughput::Bytes(bytes.len() as u64));
+    group
+        .sample_size(10)
+        .throughput(Throughput::Bytes(bytes.len() as u64));
     group.bench_function("kosli_snyk_results", |b| {
         b.iter(|| black_box(kosli_core::evidence::snyk::parse_bytes(&bytes, None).expect("snyk")))
     });

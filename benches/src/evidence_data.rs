@@ -7,7 +7,10 @@ use std::path::Path;
 
 /// Writes a JUnit XML file of at least `bytes` bytes; returns the number of testcases.
 pub fn write_junit(path: &Path, bytes: u64) -> io::Result<u64> {
-    let mut out = CountingWriter { inner: BufWriter::new(std::fs::File::create(path)?), written: 0 };
+    let mut out = CountingWriter {
+        inner: BufWriter::new(std::fs::File::create(path)?),
+        written: 0,
+    };
     writeln!(out, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
     writeln!(out, r#"<testsuites name="bench" tests="0">"#)?;
     let mut cases = 0u64;
@@ -17,7 +20,10 @@ pub fn write_junit(path: &Path, bytes: u64) -> io::Result<u64> {
             out,
             r#"  <testsuite name="com.example.module{suite}.ServiceTest" timestamp="2024-06-03T08:20:11" hostname="ci" tests="100" time="1.5">"#
         )?;
-        writeln!(out, r#"    <properties><property name="java.version" value="21"/></properties>"#)?;
+        writeln!(
+            out,
+            r#"    <properties><property name="java.version" value="21"/></properties>"#
+        )?;
         for i in 0..100u64 {
             cases += 1;
             let time = (cases % 997) as f64 / 1000.0;
@@ -55,7 +61,10 @@ pub fn write_junit(path: &Path, bytes: u64) -> io::Result<u64> {
 
 /// Writes a Snyk Code style SARIF file of at least `bytes` bytes; returns the number of results.
 pub fn write_sarif(path: &Path, bytes: u64) -> io::Result<u64> {
-    let mut out = CountingWriter { inner: BufWriter::new(std::fs::File::create(path)?), written: 0 };
+    let mut out = CountingWriter {
+        inner: BufWriter::new(std::fs::File::create(path)?),
+        written: 0,
+    };
     write!(
         out,
         r#"{{"$schema":"https://raw.githubusercontent.com/oasis-tcs/sarif-spec/master/Schemata/sarif-schema-2.1.0.json","version":"2.1.0","runs":[{{"tool":{{"driver":{{"name":"SnykCode","semanticVersion":"1.0.0","version":"1.0.0","rules":["#

@@ -4,7 +4,11 @@
 //! Usage: `evidence_probe gen-junit|gen-sarif FILE MB` writes a synthetic file;
 //! `evidence_probe junit|junit-detail|xml-scan|snyk|scan|json-scan FILE` parses it once and prints
 //! `mode bytes seconds MB/s items`.
-#![allow(clippy::print_stdout, clippy::print_stderr, reason = "a measuring tool prints")]
+#![allow(
+    clippy::print_stdout,
+    clippy::print_stderr,
+    reason = "a measuring tool prints"
+)]
 
 use std::io::BufRead;
 use std::path::Path;
@@ -31,7 +35,10 @@ fn main() -> ExitCode {
     };
     let seconds = start.elapsed().as_secs_f64();
     let bytes = std::fs::metadata(file).map(|m| m.len()).unwrap_or(0);
-    println!("{mode} {bytes} {seconds:.4} {:.1} {items}", bytes as f64 / 1e6 / seconds);
+    println!(
+        "{mode} {bytes} {seconds:.4} {:.1} {items}",
+        bytes as f64 / 1e6 / seconds
+    );
     ExitCode::SUCCESS
 }
 
@@ -39,7 +46,10 @@ fn run(mode: &str, file: &Path, mb: u64) -> Result<u64, Box<dyn std::error::Erro
     Ok(match mode {
         "gen-junit" => evidence_data::write_junit(file, mb * 1_000_000)?,
         "gen-sarif" => evidence_data::write_sarif(file, mb * 1_000_000)?,
-        "junit" => kosli_core::evidence::junit::parse_file(file)?.iter().map(|s| s.total).sum(),
+        "junit" => kosli_core::evidence::junit::parse_file(file)?
+            .iter()
+            .map(|s| s.total)
+            .sum(),
         "junit-detail" => {
             let mut names = 0u64;
             let mut visit = |c: &kosli_core::evidence::junit::TestCase<'_>| {
