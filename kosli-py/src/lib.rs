@@ -10,6 +10,7 @@ mod evidence;
 mod fingerprint;
 mod interrupt;
 mod progress;
+mod scan;
 
 use pyo3::prelude::*;
 
@@ -24,10 +25,13 @@ fn _kosli(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<progress::PyProgress>()?;
     m.add_class::<evidence::PySuiteSummary>()?;
     m.add_class::<evidence::PyJunitSummary>()?;
+    m.add_class::<scan::PyScanSummary>()?;
+    m.add_class::<scan::PyFinding>()?;
     m.add_function(wrap_pyfunction!(fingerprint::fingerprint_file, m)?)?;
     m.add_function(wrap_pyfunction!(fingerprint::fingerprint_dir, m)?)?;
     m.add_function(wrap_pyfunction!(evidence::parse_junit, m)?)?;
     m.add_function(wrap_pyfunction!(evidence::parse_junit_xml, m)?)?;
+    m.add_function(wrap_pyfunction!(scan::parse_scan, m)?)?;
     m.add_function(wrap_pyfunction!(error_classes, m)?)?;
     m.add_function(wrap_pyfunction!(operation_names, m)?)?;
     Ok(())

@@ -36,16 +36,19 @@ from kosli._kosli import (
     ArtifactRef,
     Client,
     Config,
+    Finding,
     Fingerprint,
     JunitSummary,
     Progress,
+    ScanSummary,
     SuiteSummary,
     __version__,
     fingerprint_dir,
     fingerprint_file,
     parse_junit,
+    parse_scan,
 )
-from kosli._types import ArtifactType
+from kosli._types import ArtifactType, Severity
 
 #: A progress callback: return ``False`` to cancel (``CancelledError``); raising cancels too,
 #: and the exception propagates unchanged. Any other return value (``None``) goes on.
@@ -60,6 +63,7 @@ __all__ = [
     "Client",
     "Config",
     "ConfigError",
+    "Finding",
     "Fingerprint",
     "FingerprintError",
     "InvalidInputError",
@@ -76,9 +80,12 @@ __all__ = [
     "PolicyDeniedError",
     "Progress",
     "ProgressCallback",
+    "ScanSummary",
+    "Severity",
     "SuiteSummary",
     "__version__",
     "fingerprint_dir",
     "fingerprint_file",
     "parse_junit",
+    "parse_scan",
 ]

@@ -19,15 +19,19 @@ from kosli._errors import PolicyDeniedError as PolicyDeniedError
 from kosli._kosli import ArtifactRef as ArtifactRef
 from kosli._kosli import Client as Client
 from kosli._kosli import Config as Config
+from kosli._kosli import Finding as Finding
 from kosli._kosli import Fingerprint as Fingerprint
 from kosli._kosli import JunitSummary as JunitSummary
 from kosli._kosli import Progress as Progress
+from kosli._kosli import ScanSummary as ScanSummary
 from kosli._kosli import SuiteSummary as SuiteSummary
 from kosli._kosli import __version__ as __version__
 from kosli._kosli import fingerprint_dir as fingerprint_dir
 from kosli._kosli import fingerprint_file as fingerprint_file
 from kosli._kosli import parse_junit as parse_junit
+from kosli._kosli import parse_scan as parse_scan
 from kosli._types import ArtifactType as ArtifactType
+from kosli._types import Severity as Severity
 
 #: A progress callback: return ``False`` to cancel (``CancelledError``); raising cancels too,
 #: and the exception propagates unchanged. Any other return value (``None``) goes on.
@@ -42,6 +46,7 @@ __all__ = [
     "Client",
     "Config",
     "ConfigError",
+    "Finding",
     "Fingerprint",
     "FingerprintError",
     "InvalidInputError",
@@ -58,9 +63,12 @@ __all__ = [
     "PolicyDeniedError",
     "Progress",
     "ProgressCallback",
+    "ScanSummary",
+    "Severity",
     "SuiteSummary",
     "__version__",
     "fingerprint_dir",
     "fingerprint_file",
     "parse_junit",
+    "parse_scan",
 ]

@@ -5,7 +5,7 @@ import pathlib
 from collections.abc import Callable, Sequence
 from typing import Any, final
 
-from kosli._types import ArtifactType
+from kosli._types import ArtifactType, Severity
 
 __version__: str
 
@@ -185,6 +185,51 @@ class JunitSummary:
     def failed(self) -> int: ...
     def to_dict(self) -> dict[str, Any]: ...
 
+@final
+class Finding:
+    """One finding of a security scan."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def severity(self) -> Severity: ...
+    @property
+    def message(self) -> str: ...
+    @property
+    def location(self) -> str | None: ...
+    def to_dict(self) -> dict[str, str | None]: ...
+    def __eq__(self, other: object, /) -> bool: ...
+    def __ne__(self, other: object, /) -> bool: ...
+
+@final
+class ScanSummary:
+    """Counts by severity and the findings of a security scan."""
+
+    @property
+    def tool(self) -> str: ...
+    @property
+    def version(self) -> str: ...
+    @property
+    def critical(self) -> int: ...
+    @property
+    def high(self) -> int: ...
+    @property
+    def medium(self) -> int: ...
+    @property
+    def low(self) -> int: ...
+    @property
+    def unknown(self) -> int: ...
+    @property
+    def total(self) -> int: ...
+    @property
+    def findings(self) -> list[Finding]: ...
+    def count(self, severity: Severity | str) -> int: ...
+    def at_least(self, severity: Severity | str) -> int: ...
+    def to_dict(self) -> dict[str, Any]: ...
+
+def parse_scan(path: str | os.PathLike[str]) -> ScanSummary:
+    """Reads SARIF 2.1.0 (any scanner) or Trivy JSON into counts by severity and findings."""
+
 def parse_junit(path: str | os.PathLike[str]) -> JunitSummary:
     """Reads JUnit XML results as ``kosli attest junit --results-dir`` does (a folder or a file)."""
 
@@ -220,10 +265,13 @@ __all__ = [
     "Progress",
     "SuiteSummary",
     "JunitSummary",
+    "ScanSummary",
+    "Finding",
     "fingerprint_file",
     "fingerprint_dir",
     "parse_junit",
     "_parse_junit_xml",
+    "parse_scan",
     "_error_classes",
     "_operation_names",
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 
-__all__ = ["ArtifactType"]
+__all__ = ["ArtifactType", "Severity"]
 
 
 class ArtifactType(str, enum.Enum):
@@ -33,6 +33,29 @@ class ArtifactType(str, enum.Enum):
     def __str__(self) -> str:
         return self.value
 
+
+
+class Severity(str, enum.Enum):
+    """How severe a scan finding is, most severe first (a string: ``Severity.HIGH == "high"``)."""
+
+    def __new__(cls, value: str) -> Severity:
+        member = str.__new__(cls, value)
+        member._value_ = value
+        return member
+
+    #: CVSS >= 9.0, or named critical.
+    CRITICAL = "critical"
+    #: CVSS >= 7.0, named high, or SARIF level error.
+    HIGH = "high"
+    #: CVSS >= 4.0, named medium, or SARIF level warning.
+    MEDIUM = "medium"
+    #: CVSS > 0, named low, or SARIF level note.
+    LOW = "low"
+    #: Nothing says.
+    UNKNOWN = "unknown"
+
+    def __str__(self) -> str:
+        return self.value
 
 # Shown (and pickled) as `kosli.X`, where users import them from.
 for _name in __all__:
