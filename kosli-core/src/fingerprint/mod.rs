@@ -19,8 +19,8 @@
 
 mod dir;
 mod exclude;
-mod glob;
-mod gopath;
+pub(crate) mod glob;
+pub(crate) mod gopath;
 mod hasher;
 mod pool;
 #[cfg(test)]

@@ -443,7 +443,7 @@ impl Client {
                     Ok(outcome) => Ok(AutoEnvironment::Created(outcome)),
                     Err(e) => {
                         let message = format!("failed to auto-create environment {name}: {e}");
-                        Err(replace_message(e, message))
+                        Err(with_message(e, message))
                     }
                 }
             }
@@ -470,17 +470,31 @@ fn check_snapshot_type(env: &Environment, name: &str, env_type: &str) -> Result<
     Ok(())
 }
 
-/// The same error kind with another message.
-fn replace_message(e: Error, message: String) -> Error {
+/// The same error (kind, status, path, source) with another message, for the CLI's context
+/// prefixes.
+pub(crate) fn with_message(e: Error, message: String) -> Error {
     match e {
+        Error::InvalidInput { what, .. } => Error::InvalidInput { what, message },
+        Error::Io { path, source, .. } => Error::Io {
+            path,
+            message,
+            source,
+        },
+        Error::Fingerprint { path, .. } => Error::Fingerprint { path, message },
+        Error::Parse { file, line, .. } => Error::Parse {
+            file,
+            line,
+            message,
+        },
+        Error::Config { .. } => Error::Config { message },
+        Error::Network { source, .. } => Error::Network { message, source },
+        Error::Timeout { .. } => Error::Timeout { message },
         Error::Api { status, .. } => Error::Api { status, message },
         Error::Auth { status, .. } => Error::Auth { status, message },
         Error::NotFound { .. } => Error::NotFound { message },
-        Error::Network { source, .. } => Error::Network { message, source },
-        Error::Timeout { .. } => Error::Timeout { message },
+        Error::Journal { source, .. } => Error::Journal { message, source },
+        Error::PolicyDenied { reasons, .. } => Error::PolicyDenied { message, reasons },
         Error::Cancelled { .. } => Error::Cancelled { message },
-        Error::Config { .. } => Error::Config { message },
-        other => other,
     }
 }
 

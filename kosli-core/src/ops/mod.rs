@@ -11,4 +11,5 @@ pub mod compliance;
 pub mod environments;
 pub mod flows;
 pub mod naming;
+pub mod snapshots;
 pub mod trails;
