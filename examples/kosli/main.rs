@@ -7,6 +7,7 @@
 
 mod attest_cmd;
 mod fingerprint_cmd;
+mod journal_cmd;
 mod output;
 mod provenance_flags;
 mod status_cmd;
@@ -37,6 +38,8 @@ enum Command {
     Attest(attest_cmd::Args),
     /// Calculate the SHA256 fingerprint of an artifact.
     Fingerprint(fingerprint_cmd::Args),
+    /// The SDK's journal (not in the official CLI): pending records kept through an outage.
+    Journal(journal_cmd::Args),
     /// Check the status of a Kosli server (GET /ready).
     #[command(visible_alias = "st")]
     Status(status_cmd::Args),
@@ -52,6 +55,7 @@ fn main() -> ExitCode {
     let (name, result) = match &cli.command {
         Command::Attest(args) => return attest_cmd::run(args, &ctx),
         Command::Fingerprint(args) => ("kosli fingerprint", fingerprint_cmd::run(args, &ctx)),
+        Command::Journal(args) => return journal_cmd::main(args, &ctx),
         Command::Status(args) => return status_cmd::main(args, &ctx),
     };
     match result {

@@ -24,6 +24,9 @@ pub struct GlobalArgs {
     /// [optional] The HTTP proxy URL including protocol and port number.
     #[arg(long = "http-proxy", global = true, value_name = "URL")]
     pub http_proxy: Option<String>,
+    /// [optional] The SDK's journal folder (also KOSLI_JOURNAL_DIR): every write is recorded first, and an outage queues it instead of failing. Not in the official CLI.
+    #[arg(long = "journal", global = true, value_name = "DIR")]
+    pub journal: Option<String>,
     /// [defaulted] How many times should API calls be retried when the API host is not reachable (default 3).
     #[arg(
         short = 'r',
@@ -114,6 +117,9 @@ impl GlobalArgs {
         }
         if let Some(v) = &self.config_file {
             b = b.config_file(v);
+        }
+        if let Some(v) = &self.journal {
+            b = b.journal_dir(v);
         }
         if let Some(true) = dry_run {
             b = b.dry_run(true);

@@ -317,9 +317,11 @@ pub(crate) async fn flush(client: &Client, journal: &Journal) -> Result<FlushRep
     let j = journal.clone();
     let _flushing = blocking(move || j.lock_flush()).await?;
     let (j, org) = (journal.clone(), config.org().map(str::to_string));
-    blocking(move || j.bind_unbound(&keys, org.as_deref())).await?;
+    blocking(move || j.check_unbound_orgs(org.as_deref())).await?;
     for host in live {
-        report.hosts.push(flush_host(client, journal, host).await?);
+        report
+            .hosts
+            .push(flush_host(client, journal, host, &keys).await?);
     }
     let j = journal.clone();
     if let Err(e) = blocking(move || j.compact()).await {
@@ -328,14 +330,20 @@ pub(crate) async fn flush(client: &Client, journal: &Journal) -> Result<FlushRep
     Ok(report)
 }
 
-async fn flush_host(client: &Client, journal: &Journal, host: &Host) -> Result<HostFlush> {
+async fn flush_host(
+    client: &Client,
+    journal: &Journal,
+    host: &Host,
+    keys: &[String],
+) -> Result<HostFlush> {
     let key = host_key(host);
     let mut out = HostFlush {
         host: key.clone(),
         ..HostFlush::default()
     };
-    let (j, k) = (journal.clone(), key.clone());
-    out.superseded = blocking(move || j.coalesce(&k)).await?;
+    let (j, k, all) = (journal.clone(), key.clone(), keys.to_vec());
+    let org = client.config().org().map(str::to_string);
+    out.superseded = blocking(move || j.coalesce(&k, &all, org.as_deref())).await?;
     let (j, k) = (journal.clone(), key.clone());
     let plan = blocking(move || j.plan(&k)).await?;
     let mut held: Vec<Scope> = Vec::new();
@@ -358,13 +366,26 @@ async fn flush_host(client: &Client, journal: &Journal, host: &Host) -> Result<H
         let now = to_ms(client.clock().system_now());
         match sent {
             Ok(response) => {
-                let line = Line::Delivered {
+                let mut lines = Vec::with_capacity(2);
+                if p.unbound {
+                    // An offline record is bound at its first delivery: to this client's
+                    // hosts, with the org it was sent with.
+                    lines.push(Line::Bind {
+                        seq,
+                        hosts: keys.to_vec(),
+                        org: p
+                            .org
+                            .clone()
+                            .or_else(|| client.config().org().map(str::to_string)),
+                    });
+                }
+                lines.push(Line::Delivered {
                     seq,
                     host: key.clone(),
                     status: response.status(),
                     at_ms: now,
-                };
-                mark(journal, vec![line]).await?;
+                });
+                mark(journal, lines).await?;
                 out.delivered += 1;
             }
             Err(e @ Error::Cancelled { .. }) => return Err(e),

@@ -29,8 +29,8 @@ pub(crate) enum Line {
     },
     /// A recorded write.
     Record(RecordLine),
-    /// An offline record bound, at its first delivery, to the hosts and org of the delivering
-    /// client.
+    /// An offline record bound, at its first successful delivery, to the hosts and org of the
+    /// delivering client.
     Bind {
         seq: u64,
         hosts: Vec<String>,

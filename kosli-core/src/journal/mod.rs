@@ -44,7 +44,8 @@
 //!   a process that is still running is never flushed by another. No record is lost or
 //!   delivered twice because of the sharing.
 //! - **Several hosts**: delivery is tracked per host; a record is done when every host it was
-//!   written for (or, offline, the hosts of the client that first flushed it) has it.
+//!   written for (or, offline, the hosts of the client that first delivered it: a flush that
+//!   fails binds nothing) has it.
 //!
 //! Not guaranteed: delivery of a record that a host keeps refusing (a 4xx: it stays pending,
 //! holds back what depends on it, is reported by `flush`, `status` and the failure hooks, and
@@ -199,6 +200,10 @@ pub(crate) struct Planned {
     pub(crate) scope: order::Scope,
     pub(crate) op: String,
     pub(crate) in_flight: bool,
+    /// An offline record with no hosts yet: bound when first delivered.
+    pub(crate) unbound: bool,
+    /// Its org, if it has one.
+    pub(crate) org: Option<String>,
 }
 
 impl Journal {
@@ -532,49 +537,44 @@ impl Journal {
                 op: r.line.op.clone(),
                 in_flight: r.maybe_in_flight(host)
                     && self.owner_alive(r.line.owner.as_deref(), r.line.seq),
+                unbound: r.hosts.is_none(),
+                org: r.org.clone(),
             })
             .collect())
     }
 
-    /// Binds the offline records to `hosts` and to their org, or `org` when they have none.
-    pub(crate) fn bind_unbound(&self, hosts: &[String], org: Option<&str>) -> Result<()> {
-        let lines = {
-            let mut st = lock(&self.inner.state);
-            self.refresh(&mut st, false)
-                .map_err(|e| self.error("read the log", &e))?;
-            let mut lines = Vec::new();
-            for r in st
-                .records
-                .values()
-                .filter(|r| r.hosts.is_none() && !r.discarded)
-            {
-                let org = match r.org.as_deref().or(org) {
-                    Some(o) => o.to_string(),
-                    None => {
-                        return Err(Error::config(format!(
-                            "record {} of the journal has no org and neither has this client: set org in code, KOSLI_ORG, or org in the config file",
-                            r.line.seq
-                        )))
-                    }
-                };
-                lines.push(Line::Bind {
-                    seq: r.line.seq,
-                    hosts: hosts.to_vec(),
-                    org: Some(org),
-                });
-            }
-            lines
-        };
-        self.mark(lines)
+    /// Checks that every offline record has an org, or that `org` (the delivering client's)
+    /// can stand in for it.
+    pub(crate) fn check_unbound_orgs(&self, org: Option<&str>) -> Result<()> {
+        let mut st = lock(&self.inner.state);
+        self.refresh(&mut st, false)
+            .map_err(|e| self.error("read the log", &e))?;
+        let orphan = st
+            .records
+            .values()
+            .find(|r| r.hosts.is_none() && !r.discarded && r.org.is_none() && org.is_none());
+        match orphan {
+            Some(r) => Err(Error::config(format!(
+                "record {} of the journal has no org and neither has this client: set org in code, KOSLI_ORG, or org in the config file",
+                r.line.seq
+            ))),
+            None => Ok(()),
+        }
     }
 
     /// Marks all but the newest pending snapshot of each environment superseded on `host`;
     /// returns how many.
-    pub(crate) fn coalesce(&self, host: &str) -> Result<usize> {
+    pub(crate) fn coalesce(
+        &self,
+        host: &str,
+        hosts: &[String],
+        org: Option<&str>,
+    ) -> Result<usize> {
         let lines = {
             let mut st = lock(&self.inner.state);
             self.refresh(&mut st, false)
                 .map_err(|e| self.error("read the log", &e))?;
+            let org_of = |r: &state::Rec| r.org.clone().or_else(|| org.map(str::to_string));
             let mut newest: std::collections::HashMap<(Option<String>, String), u64> =
                 std::collections::HashMap::new();
             let snapshots: Vec<&state::Rec> = st
@@ -583,25 +583,40 @@ impl Journal {
                 .filter(|r| r.snapshot && r.pending_for(host) && r.scope.env.is_some())
                 .collect();
             for r in &snapshots {
-                let key = (r.org.clone(), r.scope.env.clone().unwrap_or_default());
+                let key = (org_of(r), r.scope.env.clone().unwrap_or_default());
                 newest.insert(key, r.line.seq);
             }
-            snapshots
-                .iter()
-                .filter_map(|r| {
-                    let key = (r.org.clone(), r.scope.env.clone().unwrap_or_default());
-                    let by = *newest.get(&key)?;
-                    let busy = r.maybe_in_flight(host)
-                        && self.owner_alive(r.line.owner.as_deref(), r.line.seq);
-                    (by != r.line.seq && !busy).then(|| Line::Superseded {
+            let mut lines = Vec::new();
+            for r in &snapshots {
+                let key = (org_of(r), r.scope.env.clone().unwrap_or_default());
+                let Some(by) = newest.get(&key).copied() else {
+                    continue;
+                };
+                let busy = r.maybe_in_flight(host)
+                    && self.owner_alive(r.line.owner.as_deref(), r.line.seq);
+                if by == r.line.seq || busy {
+                    continue;
+                }
+                if r.hosts.is_none() {
+                    // Superseded offline snapshots are bound like delivered ones.
+                    lines.push(Line::Bind {
                         seq: r.line.seq,
-                        host: host.to_string(),
-                        by,
-                    })
-                })
-                .collect::<Vec<_>>()
+                        hosts: hosts.to_vec(),
+                        org: org_of(r),
+                    });
+                }
+                lines.push(Line::Superseded {
+                    seq: r.line.seq,
+                    host: host.to_string(),
+                    by,
+                });
+            }
+            lines
         };
-        let n = lines.len();
+        let n = lines
+            .iter()
+            .filter(|l| matches!(l, Line::Superseded { .. }))
+            .count();
         self.mark(lines)?;
         Ok(n)
     }

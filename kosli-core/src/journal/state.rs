@@ -75,7 +75,7 @@ impl Rec {
             return false;
         }
         match &self.hosts {
-            None => true,
+            None => self.marks.get(host).is_none_or(|m| m.done.is_none()),
             Some(hosts) => {
                 hosts.iter().any(|h| h == host)
                     && self.marks.get(host).is_none_or(|m| m.done.is_none())

@@ -427,6 +427,18 @@ async fn offline_records_bind_org_and_host_at_delivery_and_never_hold_the_token(
         no_org.flush_journal().await.unwrap_err().kind(),
         ErrorKind::Config
     );
+    // A flush that cannot reach its host binds nothing: the records still go to any host.
+    let dead = client_with(
+        builder("http://127.0.0.1:9")
+            .journal_dir(dir.path())
+            .build()
+            .unwrap(),
+        None,
+    );
+    let report = dead.flush_journal().await.unwrap();
+    assert_eq!((report.delivered(), report.left()), (0, 2));
+    assert!(report.hosts[0].stopped.is_some());
+    assert_eq!(offline.journal_status().await.unwrap().unbound, 2);
     let online = client_with(
         builder(&server.uri())
             .journal_dir(dir.path())
