@@ -13,7 +13,7 @@ use crate::fingerprint::PyFingerprint;
 /// fingerprint was computed. Report every fact about one artifact through one value.
 #[pyclass(module = "kosli", name = "ArtifactRef", frozen, eq, hash)]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct PyArtifactRef(ArtifactRef);
+pub struct PyArtifactRef(pub(crate) ArtifactRef);
 
 #[pymethods]
 impl PyArtifactRef {
@@ -83,7 +83,7 @@ impl PyArtifactRef {
 }
 
 /// A `Fingerprint`, or a string parsed as one.
-fn fingerprint_arg(py: Python<'_>, value: &Bound<'_, PyAny>) -> PyResult<Fingerprint> {
+pub(crate) fn fingerprint_arg(py: Python<'_>, value: &Bound<'_, PyAny>) -> PyResult<Fingerprint> {
     if let Ok(fp) = value.cast::<PyFingerprint>() {
         return Ok(fp.get().0);
     }

@@ -2,14 +2,21 @@
 //! `kosli_core::blocking::Client` (the shared, fork-aware runtime), with the GIL released and
 //! Ctrl-C honoured while a call waits.
 
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
 use kosli_core::blocking;
+use kosli_core::ops::attestations::Attestation;
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
+use crate::artifact::PyArtifactRef;
+use crate::attest::{Common, JunitResults};
 use crate::config::PyConfig;
 use crate::errors::IntoPyResult;
 use crate::interrupt;
+use crate::outcome::PyOutcome;
 
 /// The `User-Agent` product the module adds after the SDK's own.
 const USER_AGENT_PRODUCT: &str = concat!("kosli-python/", env!("CARGO_PKG_VERSION"));
@@ -66,6 +73,88 @@ impl PyClient {
     fn status(&self, py: Python<'_>) -> PyResult<String> {
         let client = self.inner.clone();
         interrupt::run(py, move |cancel| client.with_cancel(cancel).status())
+    }
+
+    /// `kosli attest junit`: the JUnit results (a results folder or file, a `JunitSummary` or
+    /// a list of `SuiteSummary`) as the attestation `name` in `trail` of `flow`. With `upload`,
+    /// the results files are attached, as the CLI's `--upload-results`.
+    #[pyo3(signature = (flow, trail, name, results, *, upload = true, artifact = None,
+        fingerprint = None, user_data = None, description = None, annotations = None,
+        attachments = Vec::new()))]
+    #[allow(clippy::too_many_arguments, reason = "Python keyword arguments")]
+    fn attest_junit(
+        &self,
+        py: Python<'_>,
+        flow: String,
+        trail: String,
+        name: String,
+        results: &Bound<'_, PyAny>,
+        upload: bool,
+        artifact: Option<Bound<'_, PyArtifactRef>>,
+        fingerprint: Option<Bound<'_, PyAny>>,
+        user_data: Option<Bound<'_, PyAny>>,
+        description: Option<String>,
+        annotations: Option<BTreeMap<String, String>>,
+        attachments: Vec<PathBuf>,
+    ) -> PyResult<PyOutcome> {
+        let results = JunitResults::extract(results)?;
+        let common = Common::extract(
+            py,
+            artifact.as_ref(),
+            fingerprint.as_ref(),
+            user_data.as_ref(),
+            description,
+            annotations,
+            attachments,
+        )?;
+        let client = self.inner.clone();
+        interrupt::run(py, move |cancel| {
+            let summary = results.summary()?;
+            let attestation =
+                common.apply(Attestation::junit(flow, trail, &name, &summary, upload)?)?;
+            client
+                .with_cancel(cancel)
+                .attest(&attestation)
+                .map(|o| PyOutcome::from(&o))
+        })
+    }
+
+    /// `kosli attest generic`: the caller's verdict (`compliant`) as the attestation `name` in
+    /// `trail` of `flow`.
+    #[pyo3(signature = (flow, trail, name, *, compliant, artifact = None, fingerprint = None,
+        user_data = None, description = None, annotations = None, attachments = Vec::new()))]
+    #[allow(clippy::too_many_arguments, reason = "Python keyword arguments")]
+    fn attest_generic(
+        &self,
+        py: Python<'_>,
+        flow: String,
+        trail: String,
+        name: String,
+        compliant: bool,
+        artifact: Option<Bound<'_, PyArtifactRef>>,
+        fingerprint: Option<Bound<'_, PyAny>>,
+        user_data: Option<Bound<'_, PyAny>>,
+        description: Option<String>,
+        annotations: Option<BTreeMap<String, String>>,
+        attachments: Vec<PathBuf>,
+    ) -> PyResult<PyOutcome> {
+        let common = Common::extract(
+            py,
+            artifact.as_ref(),
+            fingerprint.as_ref(),
+            user_data.as_ref(),
+            description,
+            annotations,
+            attachments,
+        )?;
+        let client = self.inner.clone();
+        interrupt::run(py, move |cancel| {
+            let attestation = common.apply(Attestation::generic(flow, trail, &name, compliant)?)?;
+            client
+                .with_cancel(cancel)
+                .attest(&attestation)
+                .map(|o| PyOutcome::from(&o))
+        })
     }
 
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {

@@ -12,7 +12,7 @@ use crate::errors::IntoPyResult;
 /// One reported suite: an element of the `junit_results` the CLI sends.
 #[pyclass(module = "kosli", name = "SuiteSummary", frozen, eq)]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PySuiteSummary(SuiteSummary);
+pub struct PySuiteSummary(pub(crate) SuiteSummary);
 
 #[pymethods]
 impl PySuiteSummary {
@@ -81,7 +81,7 @@ impl PySuiteSummary {
 /// The suites of a results folder and the files they came from.
 #[pyclass(module = "kosli", name = "JunitSummary", frozen)]
 #[derive(Debug, Clone)]
-pub struct PyJunitSummary(JunitSummary);
+pub struct PyJunitSummary(pub(crate) JunitSummary);
 
 #[pymethods]
 impl PyJunitSummary {

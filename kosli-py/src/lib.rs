@@ -3,12 +3,14 @@
 //! re-exports what this defines.
 
 mod artifact;
+mod attest;
 mod client;
 mod config;
 mod errors;
 mod evidence;
 mod fingerprint;
 mod interrupt;
+mod outcome;
 mod progress;
 mod scan;
 
@@ -22,6 +24,7 @@ fn _kosli(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<artifact::PyArtifactRef>()?;
     m.add_class::<config::PyConfig>()?;
     m.add_class::<client::PyClient>()?;
+    m.add_class::<outcome::PyOutcome>()?;
     m.add_class::<progress::PyProgress>()?;
     m.add_class::<evidence::PySuiteSummary>()?;
     m.add_class::<evidence::PyJunitSummary>()?;

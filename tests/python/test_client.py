@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 import kosli
-from conftest import FakeKosli
+from conftest import FIXTURES, FakeKosli
 
 
 def client_for(fake: FakeKosli, **settings: Any) -> kosli.Client:
@@ -159,3 +159,76 @@ def test_a_forked_child_uses_the_client(fake_kosli: FakeKosli) -> None:
         time.sleep(0.01)
     assert os.waitstatus_to_exitcode(status) == 0
     assert client.status() == '"OK"'  # and the parent's client still works
+
+
+def seed_trail(fake: FakeKosli) -> None:
+    fake.control("POST", "seed", {
+        "org": "acme", "flows": [{"name": "f"}], "trails": [{"flow": "f", "name": "t"}],
+    })  # fmt: skip
+
+
+def attestation_payload(fake: FakeKosli, kind: str) -> dict[str, Any]:
+    (request,) = [r for r in fake.requests() if r["path"] == f"/api/v2/attestations/acme/f/trail/t/{kind}"]
+    assert request["method"] == "POST"
+    (payload,) = [p["json"] for p in request["multipart"] if isinstance(p.get("json"), dict)]
+    assert isinstance(payload, dict)
+    return payload
+
+
+def test_attest_junit_sends_the_clis_junit_results(fake_kosli: FakeKosli) -> None:
+    seed_trail(fake_kosli)
+    results = FIXTURES / "evidence" / "junit" / "pytest" / "results"
+    summary = kosli.parse_junit(results)
+    outcome = client_for(fake_kosli).attest_junit("f", "t", "unit-tests", results)
+    assert (outcome.kind, outcome.is_complete, outcome.failed_hosts) == ("sent", True, [])
+    assert outcome.status in (200, 201)
+    payload = attestation_payload(fake_kosli, "junit")
+    assert payload["attestation_name"] == "unit-tests"
+    assert payload["junit_results"] == summary.to_dict()["junit_results"]
+    assert outcome.to_dict()["kind"] == "sent"
+
+
+def test_attest_junit_takes_parsed_suites_and_the_common_options(fake_kosli: FakeKosli) -> None:
+    seed_trail(fake_kosli)
+    suites = kosli.parse_junit(FIXTURES / "evidence" / "junit" / "pytest" / "results").suites
+    fp = kosli.Fingerprint("a" * 64)
+    client_for(fake_kosli).attest_junit(
+        "f", "t", "unit-tests", suites, artifact=kosli.ArtifactRef("app", fp, "file"),
+        user_data={"build": 7, "tags": ["x"]}, description="from pytest",
+    )  # fmt: skip
+    payload = attestation_payload(fake_kosli, "junit")
+    assert payload["junit_results"] == [s.to_dict() for s in suites]
+    assert payload["artifact_fingerprint"] == "a" * 64
+    assert payload["user_data"] == {"build": 7, "tags": ["x"]}
+    assert payload["description"] == "from pytest"
+
+
+def test_attest_generic_and_argument_errors(fake_kosli: FakeKosli) -> None:
+    seed_trail(fake_kosli)
+    client = client_for(fake_kosli)
+    assert client.attest_generic("f", "t", "manual-check", compliant=False).kind == "sent"
+    assert attestation_payload(fake_kosli, "generic")["is_compliant"] is False
+    fp = kosli.Fingerprint("b" * 64)
+    with pytest.raises(TypeError, match="not both"):
+        client.attest_generic(
+            "f", "t", "x", compliant=True, fingerprint=fp, artifact=kosli.ArtifactRef("a", fp, "file")
+        )
+    with pytest.raises(TypeError, match="results must be"):
+        client.attest_junit("f", "t", "x", 42)  # type: ignore[arg-type]
+    with pytest.raises(kosli.InvalidInputError, match="invalid attestation name format: a.b.c"):
+        client.attest_generic("f", "t", "a.b.c", compliant=True)
+
+
+def test_dry_run_returns_the_request_and_sends_nothing(fake_kosli: FakeKosli) -> None:
+    client = client_for(fake_kosli, dry_run=True)
+    outcome = client.attest_generic("f", "t", "check", compliant=True)
+    assert outcome.kind == "dry_run" and outcome.status is None
+    assert outcome.dry_run is not None and '"is_compliant": true' in outcome.dry_run
+    assert not [r for r in fake_kosli.requests() if r["path"].startswith("/api/")]
+
+
+def test_an_unknown_trail_is_a_typed_error(fake_kosli: FakeKosli) -> None:
+    client = client_for(fake_kosli, max_api_retries=0)
+    with pytest.raises(kosli.KosliError) as info:
+        client.attest_generic("nope", "t", "check", compliant=True)
+    assert isinstance(info.value, kosli.ApiError)

@@ -19,8 +19,6 @@ PENDING: dict[str, str] = {
     "list_flows": WRITTEN_LATER,
     "begin_trail": WRITTEN_LATER,
     "attest_artifact": WRITTEN_LATER,
-    "attest_generic": WRITTEN_LATER,
-    "attest_junit": WRITTEN_LATER,
     "attest_snyk": WRITTEN_LATER,
     "attest_custom": WRITTEN_LATER,
     "attest_pull_request": WRITTEN_LATER,

@@ -22,6 +22,7 @@ from kosli._kosli import Config as Config
 from kosli._kosli import Finding as Finding
 from kosli._kosli import Fingerprint as Fingerprint
 from kosli._kosli import JunitSummary as JunitSummary
+from kosli._kosli import Outcome as Outcome
 from kosli._kosli import Progress as Progress
 from kosli._kosli import ScanSummary as ScanSummary
 from kosli._kosli import SuiteSummary as SuiteSummary
@@ -59,6 +60,7 @@ __all__ = [
     "KosliWarning",
     "NetworkError",
     "NotFoundError",
+    "Outcome",
     "ParseError",
     "PolicyDeniedError",
     "Progress",

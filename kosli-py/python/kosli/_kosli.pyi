@@ -2,7 +2,7 @@
 
 import os
 import pathlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, final
 
 from kosli._types import ArtifactType, Severity
@@ -133,6 +133,59 @@ class Client:
     def status(self) -> str:
         """``kosli status``: the raw answer to ``GET /ready``, as the CLI prints it (``'"OK"'``)."""
 
+    def attest_junit(
+        self,
+        flow: str,
+        trail: str,
+        name: str,
+        results: str | os.PathLike[str] | JunitSummary | list[SuiteSummary],
+        *,
+        upload: bool = True,
+        artifact: ArtifactRef | None = None,
+        fingerprint: Fingerprint | str | None = None,
+        user_data: object = None,
+        description: str | None = None,
+        annotations: Mapping[str, str] | None = None,
+        attachments: Sequence[str | os.PathLike[str]] = ...,
+    ) -> Outcome:
+        """``kosli attest junit``: JUnit results as the attestation ``name`` in a trail."""
+
+    def attest_generic(
+        self,
+        flow: str,
+        trail: str,
+        name: str,
+        *,
+        compliant: bool,
+        artifact: ArtifactRef | None = None,
+        fingerprint: Fingerprint | str | None = None,
+        user_data: object = None,
+        description: str | None = None,
+        annotations: Mapping[str, str] | None = None,
+        attachments: Sequence[str | os.PathLike[str]] = ...,
+    ) -> Outcome:
+        """``kosli attest generic``: the caller's verdict as the attestation ``name``."""
+
+@final
+class Outcome:
+    """What became of a write: ``kind`` is "sent", "dry_run", "queued" or "hosts"."""
+
+    @property
+    def kind(self) -> str: ...
+    @property
+    def journal_id(self) -> str | None: ...
+    @property
+    def failed_hosts(self) -> list[str]: ...
+    @property
+    def is_complete(self) -> bool: ...
+    @property
+    def status(self) -> int | None: ...
+    @property
+    def body(self) -> str | None: ...
+    @property
+    def dry_run(self) -> str | None: ...
+    def to_dict(self) -> dict[str, Any]: ...
+
 @final
 class Progress:
     """How far an operation has come; totals are ``None`` until known."""
@@ -262,6 +315,7 @@ __all__ = [
     "ArtifactRef",
     "Config",
     "Client",
+    "Outcome",
     "Progress",
     "SuiteSummary",
     "JunitSummary",
