@@ -1,9 +1,10 @@
 //! `kosli attest junit` and `kosli attest snyk`: test results and Snyk scans as attestations.
 //!
 //! With `--dry-run` (or the API token `DRY_RUN`) the request is printed exactly as the official
-//! CLI prints it. Sending for real needs the SDK's client: until it is wired in here, a run
-//! without dry-run parses the evidence, then says sending is not available and exits 1.
-//! Commit information (`--commit`) needs the SDK's provenance module, likewise not wired in yet.
+//! CLI prints it; otherwise it is sent through the SDK's client, the attachments packed as the
+//! CLI packs them. Commit and repository information come from the SDK's provenance module.
+//! The other attestation types (`artifact`, `generic`, `custom`, `pullrequest`) are in
+//! `attest_more_cmd.rs`.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -12,7 +13,8 @@ use std::process::ExitCode;
 use kosli_core::dryrun::{DryRun, Method, MultipartField};
 use kosli_core::evidence::{junit, snyk};
 use kosli_core::fingerprint::{split_exclude_values, Fingerprinter};
-use kosli_core::model::attestation::{AttestationCommon, ExternalUrl, GitCommitInfo, RepoInfo};
+use kosli_core::model::attestation::{AttestationCommon, ExternalUrl};
+use kosli_core::provenance::{AttestationProvenance, ProcessEnv, ProvenanceInput, Redactions};
 use kosli_core::model::junit::JunitAttestation;
 use kosli_core::model::snyk::SnykAttestation;
 use kosli_core::{ArtifactType, Error};
@@ -33,15 +35,22 @@ enum Kind {
     ///
     /// Differences from the official CLI: results files declaring another encoding (ISO-8859-x,
     /// Windows-125x, UTF-16, ...) are decoded instead of rejected; XML errors name the file and
-    /// line but may be worded differently; --commit is refused until commit info is wired in;
-    /// without --dry-run nothing is sent yet (this build has no client) and it exits 1.
+    /// line but may be worded differently.
     Junit(Box<JunitArgs>),
     /// Report a snyk attestation to an artifact or a trail in a Kosli flow.
     ///
     /// Differences from the official CLI: a malformed value (e.g. a string priorityScore) is an
-    /// error naming the field instead of a crash; JSON errors name the line; --commit is refused
-    /// until commit info is wired in; without --dry-run nothing is sent yet and it exits 1.
+    /// error naming the field instead of a crash; JSON errors name the line.
     Snyk(Box<SnykArgs>),
+    /// Attest an artifact's creation to a Kosli flow.
+    Artifact(Box<crate::attest_more_cmd::ArtifactArgs>),
+    /// Report a generic attestation to an artifact or a trail in a Kosli flow.
+    Generic(Box<crate::attest_more_cmd::GenericArgs>),
+    /// Report a custom attestation to an artifact or a trail in a Kosli flow.
+    Custom(Box<crate::attest_more_cmd::CustomArgs>),
+    /// Report a pull request attestation to an artifact or a trail in a Kosli flow.
+    #[command(name = "pullrequest")]
+    Pullrequest(crate::attest_more_cmd::PullRequestArgs),
 }
 
 /// Flags of `attest junit`.
@@ -179,6 +188,10 @@ pub fn run(args: &Args, ctx: &Context) -> ExitCode {
     let (kind, common) = match &args.command {
         Kind::Junit(a) => ("junit", &a.common),
         Kind::Snyk(a) => ("snyk", &a.common),
+        Kind::Artifact(a) => return crate::attest_more_cmd::artifact(a, ctx),
+        Kind::Generic(a) => return crate::attest_more_cmd::generic(a, ctx),
+        Kind::Custom(a) => return crate::attest_more_cmd::custom(a, ctx),
+        Kind::Pullrequest(a) => return crate::attest_more_cmd::pull_request(a, ctx),
     };
     let dry_run =
         common.dry_run || env_flag("KOSLI_DRY_RUN") || api_token(ctx).as_deref() == Some("DRY_RUN");
@@ -188,18 +201,20 @@ pub fn run(args: &Args, ctx: &Context) -> ExitCode {
             "kosli attest {kind} flow={} trail={}",
             target.flow, target.trail
         );
-        if repo_info(common).is_none() {
-            ctx.warn("Repo information will not be reported as ID, Name and URL are required.");
+        let provenance = provenance(common)?;
+        for w in &provenance.warnings {
+            ctx.warn(w);
         }
         let request = match &args.command {
-            Kind::Junit(a) => junit_request(a, &target)?,
-            Kind::Snyk(a) => snyk_request(a, &target)?,
+            Kind::Junit(a) => junit_request(a, &target, &provenance)?,
+            Kind::Snyk(a) => snyk_request(a, &target, &provenance)?,
+            _ => unreachable!("dispatched above"),
         };
         if target.dry_run {
             print!("{request}");
             Ok(())
         } else {
-            send_attestation(&request)
+            send_attestation(&request, ctx, kind, &target, common.name.as_deref().unwrap_or_default())
         }
     });
     match outcome {
@@ -216,24 +231,66 @@ pub fn run(args: &Args, ctx: &Context) -> ExitCode {
     }
 }
 
-/// Sends an attestation for real. The SDK's client replaces this; until then it refuses.
-fn send_attestation(request: &DryRun) -> Result<(), Error> {
-    Err(Error::config(format!(
-        "sending to {} is not available in this build yet (the SDK client is not wired into the example); use --dry-run",
-        request.url
-    )))
+/// Sends the attestation the dry-run value describes through the SDK (the same `data_json`,
+/// the files packed as the CLI packs them) and prints the CLI's message.
+fn send_attestation(
+    request: &DryRun,
+    ctx: &Context,
+    kind: &str,
+    target: &Target,
+    name: &str,
+) -> Result<(), Error> {
+    use kosli_core::client::{Part, Request};
+    use kosli_core::dryrun::{Body, FieldValue};
+    let config = ctx.global.config(Some(false))?;
+    if !config.primary().has_token() {
+        return Err(Error::config(format!(
+            "--api-token is not set\nUsage: kosli attest {kind} [IMAGE-NAME | FILE-PATH | DIR-PATH] [flags]"
+        )));
+    }
+    let (mut parts, mut files) = (Vec::new(), Vec::new());
+    if let Body::Multipart(fields) = &request.body {
+        for f in fields {
+            match &f.value {
+                FieldValue::Json(text) => parts.push(Part::field(f.name.as_str(), text.as_str())),
+                FieldValue::File(path) => files.push(path.clone()),
+            }
+        }
+    }
+    parts.extend(kosli_core::ops::attachments::pack(&files)?);
+    let op = match kind {
+        "junit" => &kosli_core::operations::ATTEST_JUNIT,
+        _ => &kosli_core::operations::ATTEST_SNYK,
+    };
+    let request = Request::new(op)
+        .param("flow", target.flow.as_str())
+        .param("trail", target.trail.as_str())
+        .multipart(parts);
+    kosli_core::blocking::Client::new(config)?
+        .write(&request)
+        .map_err(crate::attest_more_cmd::binding_hint)?;
+    let name = kosli_core::ops::naming::AttestationName::parse(name)?;
+    println!(
+        "{kind} attestation '{}' is reported to trail: {}",
+        name.attestation(),
+        target.trail
+    );
+    Ok(())
 }
 
-/// The commit's `git_commit_info`. The SDK's provenance module replaces this; until then a
-/// given `--commit` is refused rather than silently left out of the payload.
-fn git_commit_info(common: &CommonArgs) -> Result<Option<GitCommitInfo>, Error> {
-    match &common.commit {
-        None => Ok(None),
-        Some(_) => Err(Error::invalid_input(
-            "commit",
-            "--commit is not supported by this build yet (git commit info needs the provenance module)",
-        )),
-    }
+/// Commit, repository and origin URL from the flags, resolved by the SDK's provenance module
+/// (CI defaults included).
+fn provenance(common: &CommonArgs) -> Result<AttestationProvenance, Error> {
+    let mut input = ProvenanceInput::new();
+    input.commit = common.commit.clone();
+    input.repo_root = Some(common.repo_root.clone());
+    input.origin_url = common.origin_url.clone();
+    input.repo_id = common.repo_id.clone();
+    input.repository = common.repository.clone();
+    input.repo_url = common.repo_url.clone();
+    input.repo_provider = common.repo_provider.clone();
+    input.redact = Redactions::from_values(&common.redact_commit_info)?;
+    input.resolve_attestation(&ProcessEnv)
 }
 
 fn resolve(common: &CommonArgs, ctx: &Context, dry_run: bool) -> Result<Target, Error> {
@@ -284,8 +341,12 @@ fn resolve(common: &CommonArgs, ctx: &Context, dry_run: bool) -> Result<Target, 
     })
 }
 
-fn junit_request(args: &JunitArgs, target: &Target) -> Result<DryRun, Error> {
-    let common = payload_common(&args.common)?;
+fn junit_request(
+    args: &JunitArgs,
+    target: &Target,
+    provenance: &AttestationProvenance,
+) -> Result<DryRun, Error> {
+    let common = payload_common(&args.common, provenance)?;
     let summary = junit::parse_dir(&args.results_dir)?;
     let mut fields = vec![MultipartField::json(
         "data_json",
@@ -310,8 +371,12 @@ fn junit_request(args: &JunitArgs, target: &Target) -> Result<DryRun, Error> {
     ))
 }
 
-fn snyk_request(args: &SnykArgs, target: &Target) -> Result<DryRun, Error> {
-    let common = payload_common(&args.common)?;
+fn snyk_request(
+    args: &SnykArgs,
+    target: &Target,
+    provenance: &AttestationProvenance,
+) -> Result<DryRun, Error> {
+    let common = payload_common(&args.common, provenance)?;
     let results = snyk::parse_file(&args.scan_results)?;
     let mut fields = vec![MultipartField::json(
         "data_json",
@@ -339,15 +404,18 @@ fn attachments(common: &CommonArgs) -> impl Iterator<Item = MultipartField> + '_
 }
 
 /// The common payload fields from the flags, in the CLI's order and with its checks.
-fn payload_common(args: &CommonArgs) -> Result<AttestationCommon, Error> {
+fn payload_common(
+    args: &CommonArgs,
+    provenance: &AttestationProvenance,
+) -> Result<AttestationCommon, Error> {
     let name = args.name.as_deref().unwrap_or_default();
     let mut common = AttestationCommon::new(name).map_err(|e| {
         Error::invalid_input("name", format!("failed to parse attestation name: {e}"))
     })?;
     common.artifact_fingerprint = artifact_fingerprint(args)?;
-    common.git_commit_info = git_commit_info(args)?;
-    common.repo_info = repo_info(args);
-    common.origin_url = args.origin_url.clone().unwrap_or_default();
+    common.git_commit_info = provenance.git_commit_info.clone();
+    common.repo_info = provenance.repo_info.clone();
+    common.origin_url = provenance.origin_url.clone().unwrap_or_default();
     common.description = args.description.clone().unwrap_or_default();
     common.annotations = key_values(&args.annotate, "annotate")?;
     let fingerprints = key_values(&args.external_fingerprint, "external-fingerprint")?;
@@ -392,24 +460,6 @@ fn artifact_fingerprint(args: &CommonArgs) -> Result<Option<String>, Error> {
         }
     };
     Ok(Some(fp.to_string()))
-}
-
-/// `repo_info`, only when id, name and url are all given (the CLI's rule).
-fn repo_info(args: &CommonArgs) -> Option<RepoInfo> {
-    let (Some(id), Some(name), Some(url)) = (&args.repo_id, &args.repository, &args.repo_url)
-    else {
-        return None;
-    };
-    if id.is_empty() || name.is_empty() || url.is_empty() {
-        return None;
-    }
-    Some(RepoInfo {
-        url: url.clone(),
-        name: name.clone(),
-        id: id.clone(),
-        provider: args.repo_provider.clone().unwrap_or_default(),
-        ..RepoInfo::default()
-    })
 }
 
 /// `key=value` flags (pflag's stringToString: comma-separated pairs, repeatable).

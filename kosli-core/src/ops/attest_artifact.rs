@@ -84,13 +84,7 @@ impl AttestArtifact {
         name: impl Into<String>,
         artifact: &ArtifactRef,
     ) -> Self {
-        Self::with_fingerprint(
-            flow,
-            trail,
-            name,
-            artifact.fingerprint(),
-            artifact.name(),
-        )
+        Self::with_fingerprint(flow, trail, name, artifact.fingerprint(), artifact.name())
     }
 
     /// An artifact known by its fingerprint, shown as `filename` (the CLI's `--fingerprint`
@@ -256,8 +250,8 @@ impl AttestArtifact {
     }
 }
 
-/// The CLI's rule for annotation keys: `[A-Za-z0-9_]+`.
-pub(crate) fn check_annotation_key(key: String) -> Result<String> {
+/// The CLI's rule for annotation keys, `[A-Za-z0-9_]+`, with its message.
+pub fn check_annotation_key(key: String) -> Result<String> {
     if !key.is_empty() && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
         return Ok(key);
     }

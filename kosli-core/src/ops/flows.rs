@@ -369,6 +369,11 @@ pub struct FlowList {
 impl FlowList {
     /// Reads either shape of the answer: a plain array, or `data` with `pagination`.
     pub fn from_response(response: &Response) -> Result<Self> {
+        Self::parse(response.body())
+    }
+
+    /// Reads an answer's body (either shape); a body of another shape is a `Parse` error.
+    pub fn parse(body: &[u8]) -> Result<Self> {
         #[derive(Deserialize)]
         #[serde(untagged)]
         enum Shape {
@@ -379,7 +384,14 @@ impl FlowList {
                 pagination: Option<Pagination>,
             },
         }
-        Ok(match response.json::<Shape>()? {
+        let shape: Shape = serde_json::from_slice(body).map_err(|e| {
+            Error::parse(
+                None,
+                Some(e.line() as u64),
+                format!("the list of flows is not what was expected: {e}"),
+            )
+        })?;
+        Ok(match shape {
             Shape::All(flows) => FlowList {
                 flows,
                 pagination: None,

@@ -3,9 +3,9 @@
 //! send them. Every request is byte-for-byte what the official CLI v2.43.1 sends (the
 //! contract's wire.md §2).
 
+pub mod artifacts_read;
 pub mod attachments;
 pub mod attest_artifact;
-pub mod artifacts_read;
 pub mod attestations;
 pub mod compliance;
 pub mod environments;
