@@ -5,12 +5,20 @@
 //! decision is the SDK's; this only parses flags and prints.
 #![allow(clippy::print_stdout, clippy::print_stderr, reason = "a command-line program prints")]
 
+mod artifact_read_cmd;
 mod attest_cmd;
+mod cmd_support;
+mod compliance_cmd;
+mod env_cmd;
 mod fingerprint_cmd;
 mod journal_cmd;
 mod output;
 mod provenance_flags;
+mod snapshot_cmd;
 mod status_cmd;
+mod tabwriter;
+mod timefmt;
+mod verbs;
 
 use std::process::ExitCode;
 
@@ -34,12 +42,24 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Allow Kosli objects (an artifact in an environment).
+    Allow(compliance_cmd::AllowArgs),
+    /// Assert the compliance of Kosli objects (an artifact).
+    Assert(compliance_cmd::AssertArgs),
     /// Report an attestation (junit, snyk) to an artifact or a trail in a Kosli flow.
     Attest(attest_cmd::Args),
+    /// Create objects in Kosli.
+    Create(verbs::CreateArgs),
     /// Calculate the SHA256 fingerprint of an artifact.
     Fingerprint(fingerprint_cmd::Args),
+    /// Get Kosli objects.
+    Get(verbs::GetArgs),
+    /// List Kosli objects.
+    List(verbs::ListArgs),
     /// The SDK's journal (not in the official CLI): pending records kept through an outage.
     Journal(journal_cmd::Args),
+    /// Report a snapshot of what runs in an environment to Kosli.
+    Snapshot(snapshot_cmd::Args),
     /// Check the status of a Kosli server (GET /ready).
     #[command(visible_alias = "st")]
     Status(status_cmd::Args),
@@ -53,9 +73,15 @@ fn main() -> ExitCode {
     output::init_tracing(cli.global.debug);
     let ctx = output::Context { quiet: cli.global.quiet && !cli.global.debug, global: cli.global.clone() };
     let (name, result) = match &cli.command {
+        Command::Allow(args) => return compliance_cmd::allow(args, &ctx),
+        Command::Assert(args) => return compliance_cmd::assert(args, &ctx),
         Command::Attest(args) => return attest_cmd::run(args, &ctx),
+        Command::Create(args) => return verbs::create(args, &ctx),
+        Command::Get(args) => return verbs::get(args, &ctx),
+        Command::List(args) => return verbs::list(args, &ctx),
         Command::Fingerprint(args) => ("kosli fingerprint", fingerprint_cmd::run(args, &ctx)),
         Command::Journal(args) => return journal_cmd::main(args, &ctx),
+        Command::Snapshot(args) => return snapshot_cmd::run(args, &ctx),
         Command::Status(args) => return status_cmd::main(args, &ctx),
     };
     match result {
