@@ -7,17 +7,21 @@
 
 mod artifact_read_cmd;
 mod attest_cmd;
+mod attest_more_cmd;
 mod cmd_support;
 mod compliance_cmd;
 mod env_cmd;
 mod fingerprint_cmd;
 mod journal_cmd;
+mod flow_cmd;
+mod json_input;
 mod output;
 mod provenance_flags;
 mod snapshot_cmd;
 mod status_cmd;
 mod tabwriter;
 mod timefmt;
+mod trail_cmd;
 mod verbs;
 
 use std::process::ExitCode;
@@ -46,18 +50,20 @@ enum Command {
     Allow(compliance_cmd::AllowArgs),
     /// Assert the compliance of Kosli objects (an artifact).
     Assert(compliance_cmd::AssertArgs),
-    /// Report an attestation (junit, snyk) to an artifact or a trail in a Kosli flow.
+    /// Report an artifact or an attestation (generic, junit, snyk, custom, pullrequest) to a Kosli flow.
     Attest(attest_cmd::Args),
+    /// Begin Kosli objects (a trail).
+    Begin(verbs::BeginArgs),
     /// Create objects in Kosli.
     Create(verbs::CreateArgs),
     /// Calculate the SHA256 fingerprint of an artifact.
     Fingerprint(fingerprint_cmd::Args),
+    /// The SDK's journal (not in the official CLI): pending records kept through an outage.
+    Journal(journal_cmd::Args),
     /// Get Kosli objects.
     Get(verbs::GetArgs),
     /// List Kosli objects.
     List(verbs::ListArgs),
-    /// The SDK's journal (not in the official CLI): pending records kept through an outage.
-    Journal(journal_cmd::Args),
     /// Report a snapshot of what runs in an environment to Kosli.
     Snapshot(snapshot_cmd::Args),
     /// Check the status of a Kosli server (GET /ready).
@@ -76,6 +82,7 @@ fn main() -> ExitCode {
         Command::Allow(args) => return compliance_cmd::allow(args, &ctx),
         Command::Assert(args) => return compliance_cmd::assert(args, &ctx),
         Command::Attest(args) => return attest_cmd::run(args, &ctx),
+        Command::Begin(args) => return verbs::begin(args, &ctx),
         Command::Create(args) => return verbs::create(args, &ctx),
         Command::Get(args) => return verbs::get(args, &ctx),
         Command::List(args) => return verbs::list(args, &ctx),

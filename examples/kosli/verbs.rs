@@ -5,7 +5,7 @@
 use std::process::ExitCode;
 
 use crate::output::Context;
-use crate::{artifact_read_cmd, env_cmd};
+use crate::{artifact_read_cmd, env_cmd, flow_cmd, trail_cmd};
 
 /// `kosli create ...`
 #[derive(Debug, clap::Args)]
@@ -19,6 +19,8 @@ enum Create {
     /// Create or update a Kosli environment.
     #[command(visible_alias = "env")]
     Environment(env_cmd::CreateArgs),
+    /// Create or update a Kosli flow.
+    Flow(flow_cmd::CreateArgs),
 }
 
 /// `kosli get ...`
@@ -35,6 +37,8 @@ enum Get {
     /// Get an environment's metadata.
     #[command(visible_alias = "env")]
     Environment(env_cmd::GetArgs),
+    /// Get the metadata of a specific flow.
+    Flow(flow_cmd::GetArgs),
 }
 
 /// `kosli list ...`
@@ -51,12 +55,15 @@ enum List {
     /// List environments for an org.
     #[command(visible_aliases = ["env", "envs"])]
     Environments(env_cmd::ListArgs),
+    /// List flows for an org.
+    Flows(flow_cmd::ListArgs),
 }
 
 /// Runs `kosli create <noun>`.
 pub fn create(args: &CreateArgs, ctx: &Context) -> ExitCode {
     match &args.what {
         Create::Environment(a) => env_cmd::create(a, ctx),
+        Create::Flow(a) => flow_cmd::create(a, ctx),
     }
 }
 
@@ -65,6 +72,7 @@ pub fn get(args: &GetArgs, ctx: &Context) -> ExitCode {
     match &args.what {
         Get::Artifact(a) => artifact_read_cmd::get(a, ctx),
         Get::Environment(a) => env_cmd::get(a, ctx),
+        Get::Flow(a) => flow_cmd::get(a, ctx),
     }
 }
 
@@ -73,5 +81,26 @@ pub fn list(args: &ListArgs, ctx: &Context) -> ExitCode {
     match &args.what {
         List::Artifacts(a) => artifact_read_cmd::list(a, ctx),
         List::Environments(a) => env_cmd::list(a, ctx),
+        List::Flows(a) => flow_cmd::list(a, ctx),
+    }
+}
+
+/// `kosli begin ...`
+#[derive(Debug, clap::Args)]
+pub struct BeginArgs {
+    #[command(subcommand)]
+    what: Begin,
+}
+
+#[derive(Debug, clap::Subcommand)]
+enum Begin {
+    /// Begin or update a Kosli flow trail.
+    Trail(trail_cmd::BeginArgs),
+}
+
+/// Runs `kosli begin <noun>`.
+pub fn begin(args: &BeginArgs, ctx: &Context) -> ExitCode {
+    match &args.what {
+        Begin::Trail(a) => trail_cmd::begin(a, ctx),
     }
 }

@@ -180,3 +180,80 @@ cases!(
     list_flows_paged,
     list_flows_paged_json,
 );
+
+/// Runs the example with `args` (and the fake as host) in a fixture folder.
+fn run_example(fake: &FakeKosli, args: &[&str]) -> std::process::Output {
+    let fx = Fixture::new();
+    let mut cmd = Command::new(kosli());
+    cmd.env_clear()
+        .env("HOME", fx.path("home"))
+        .env("PATH", "/usr/bin:/bin")
+        .current_dir(fx.repo())
+        .args(args)
+        .args(["--host", &fake.url(), "--api-token", "t", "--org", "acme"]);
+    cmd.output().unwrap()
+}
+
+#[test]
+fn naming_convention_refuses_or_warns() {
+    // An addition of the SDK: the CLI has no such flag.
+    let fake = FakeKosli::start().unwrap();
+    let out = run_example(
+        &fake,
+        &[
+            "create",
+            "flow",
+            "backend",
+            "--use-empty-template",
+            "--naming-convention",
+            "seed",
+            "--enforce-naming",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "Error: [kosli create flow] flow name 'backend' does not follow the naming convention <team>-<service>-<component>: each <part> is one or more lowercase letters or digits (e.g. team-service-component)\n"
+    );
+    assert!(fake.requests().is_empty(), "a refused name sends nothing");
+    let out = run_example(
+        &fake,
+        &[
+            "create",
+            "flow",
+            "backend",
+            "--use-empty-template",
+            "--naming-convention",
+            "<team>-<service>",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stderr).starts_with(
+        "[warning] flow name 'backend' does not follow the naming convention <team>-<service>:"
+    ));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "flow 'backend' was created\n"
+    );
+    assert_eq!(fake.requests().len(), 1);
+    let out = run_example(
+        &fake,
+        &[
+            "create",
+            "flow",
+            "payments-api",
+            "--use-empty-template",
+            "--naming-convention",
+            "<team>-<service>",
+            "--enforce-naming",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0));
+    assert!(out.stderr.is_empty());
+    let out = run_example(
+        &fake,
+        &["create", "flow", "x", "--naming-convention", "<a><b>"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("invalid naming convention"));
+}
