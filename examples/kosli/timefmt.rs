@@ -189,7 +189,7 @@ mod tests {
             (47_000_000.0, "one year ago"),
             (47_400_000.0, "2 years ago"),
             (93_000_000.0, "3 years ago"),
-            (93_312_003.0, "2023-12-14"),
+            (93_312_003.0, "2023-12-15"),
             // Observed for the environments' views (tests/fixtures/ops/env).
             (29_376_000.5, "11 months ago"),
             (30_240_000.5, "one year ago"),
