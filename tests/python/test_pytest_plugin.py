@@ -4,10 +4,12 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
 import kosli
+from conftest import FakeKosli
 
 SESSION = """
 import time
@@ -95,3 +97,79 @@ def test_the_plugin_is_loaded_and_changes_nothing_by_default(pytester: pytest.Py
     result = pytester.runpytest_subprocess("--trace-config", "-p", "no:cacheprovider")
     result.assert_outcomes(passed=1)
     assert "kosli.pytest_plugin" in result.stdout.str() or "kosli-" in result.stdout.str()
+
+
+PASSING = "def test_a(): pass\ndef test_b(): pass\n"
+
+
+def kosli_env(monkeypatch: pytest.MonkeyPatch, fake: FakeKosli, tmp_path: Path) -> None:
+    for name in ("KOSLI_CONFIG_FILE", "KOSLI_DRY_RUN", "KOSLI_JOURNAL_DIR", "KOSLI_MAX_API_RETRIES"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path))  # no ~/.kosli.yml
+    monkeypatch.setenv("KOSLI_HOST", fake.url)
+    monkeypatch.setenv("KOSLI_API_TOKEN", "t")
+    monkeypatch.setenv("KOSLI_ORG", "acme")
+
+
+def test_the_session_is_attested_with_the_clis_results_for_its_junitxml(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, fake_kosli: FakeKosli, tmp_path: Path
+) -> None:
+    kosli_env(monkeypatch, fake_kosli, tmp_path)
+    monkeypatch.setenv("TZ", "UTC")
+    fake_kosli.control("POST", "seed", {
+        "org": "acme", "flows": [{"name": "f"}], "trails": [{"flow": "f", "name": "t"}],
+    })  # fmt: skip
+    pytester.makepyfile(test_session=SESSION)
+    result = pytester.runpytest_subprocess(
+        "--kosli-flow", "f", "--kosli-trail", "t", "--kosli-name", "unit-tests",
+        "--junitxml=junit.xml", "-p", "no:cacheprovider",
+    )  # fmt: skip
+    assert result.ret == pytest.ExitCode.TESTS_FAILED  # the tests' verdict, untouched
+    result.stdout.fnmatch_lines(["*kosli: attested unit-tests in f/t*"])
+    (request,) = [
+        r for r in fake_kosli.requests() if r["path"] == "/api/v2/attestations/acme/f/trail/t/junit"
+    ]
+    (payload,) = [p["json"] for p in request["multipart"] if isinstance(p.get("json"), dict)]
+    sent = payload["junit_results"]
+    cli = kosli.parse_junit(pytester.path / "junit.xml").to_dict()["junit_results"]
+    assert abs(sent[0].pop("timestamp") - cli[0].pop("timestamp")) <= 1
+    assert sent == cli
+    assert payload["attestation_name"] == "unit-tests"
+
+
+def test_a_kosli_failure_is_reported_and_fails_a_passing_session(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, fake_kosli: FakeKosli, tmp_path: Path
+) -> None:
+    kosli_env(monkeypatch, fake_kosli, tmp_path)
+    monkeypatch.setenv("KOSLI_MAX_API_RETRIES", "0")
+    pytester.makepyfile(test_ok=PASSING)  # no such flow or trail on the fake
+    result = pytester.runpytest_subprocess(
+        "--kosli-flow", "nope", "--kosli-trail", "t", "--kosli-name", "unit-tests",
+        "-p", "no:cacheprovider",
+    )  # fmt: skip
+    result.stdout.fnmatch_lines(
+        ["*kosli: attesting unit-tests in nope/t failed: Flow named *", "*2 passed*"]
+    )
+    assert result.ret == pytest.ExitCode.INTERNAL_ERROR
+
+
+def test_dry_run_prints_the_request_and_sends_nothing(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, fake_kosli: FakeKosli, tmp_path: Path
+) -> None:
+    kosli_env(monkeypatch, fake_kosli, tmp_path)
+    monkeypatch.setenv("KOSLI_DRY_RUN", "true")
+    pytester.makepyfile(test_ok=PASSING)
+    result = pytester.runpytest_subprocess(
+        "--kosli-flow", "f", "--kosli-trail", "t", "--kosli-name", "unit-tests",
+        "-p", "no:cacheprovider",
+    )  # fmt: skip
+    assert result.ret == pytest.ExitCode.OK
+    result.stdout.fnmatch_lines(["*kosli: dry run, unit-tests in f/t not sent*", '*"junit_results"*'])
+    assert not [r for r in fake_kosli.requests() if r["path"].startswith("/api/")]
+
+
+def test_the_options_go_together(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(test_ok=PASSING)
+    result = pytester.runpytest_subprocess("--kosli-flow", "f", "-p", "no:cacheprovider")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*--kosli-flow, --kosli-trail and --kosli-name are given together*"])

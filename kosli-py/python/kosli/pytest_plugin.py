@@ -1,19 +1,25 @@
 """The Kosli pytest plugin (entry point ``pytest11``: ``kosli``).
 
-It is inactive: loading it registers nothing that runs during a session. What is here today is
-the part that needs no Kosli client: :class:`SessionResults`, which collects a session's results
-into the ``junit_results`` that ``kosli attest junit`` sends for the file ``pytest --junitxml``
-writes for that session (with pytest's default ``junit_*`` settings): one suite named ``pytest``,
-xfail and strict xpass counted as skipped, setup and teardown errors as errors, a failed call
-followed by a failed teardown as two testcases, collection errors as errors.
+Inactive unless asked. ``pytest --kosli-flow F --kosli-trail T --kosli-name unit-tests`` attests
+the session's results as a JUnit attestation at the end of the run, built from the run itself
+(no XML file): host, API token and org come from the ``KOSLI_*`` variables (or
+``~/.kosli.yml``), as for the CLI; ``KOSLI_DRY_RUN=true`` (or the token ``DRY_RUN``) prints the
+request instead of sending it. With a journal (``KOSLI_JOURNAL_DIR``), an attestation Kosli
+cannot take now is queued for later and the session's exit status is untouched; without one, a
+Kosli failure is reported at the end of the run and, when the tests passed, turns the exit status
+into 3 (``INTERNAL_ERROR``), so that missing evidence does not go unnoticed.
 
-It builds the same JUnit XML in memory (no file) and parses it with the SDK's parser, so counts,
-durations and the timestamp follow the official CLI's rules exactly. Sending the attestation
-(``--kosli-flow``, ``--kosli-trail``, ``--kosli-name``) arrives with the client.
+The results are the ``junit_results`` that ``kosli attest junit`` sends for the file
+``pytest --junitxml`` writes for that session (with pytest's default ``junit_*`` settings): one
+suite named ``pytest``, xfail counted as skipped, setup and teardown errors as errors, a failed
+call followed by a failed teardown as two testcases, collection errors as errors.
+:class:`SessionResults` builds the same JUnit XML in memory and parses it with the SDK's parser,
+so counts, durations and the timestamp follow the official CLI's rules exactly.
 
 Differences from the ``--junitxml`` file: a session that uses ``record_testsuite_property``
 gets a ``<properties>`` element there, which makes the CLI drop the timestamp; the collector does
-not see those properties, so it keeps the timestamp.
+not see those properties, so it keeps the timestamp. The git commit and CI information the CLI
+adds to an attestation is not sent (yet).
 
 To use the collector yourself (in a ``conftest.py``)::
 
@@ -30,14 +36,12 @@ import time
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING
+import pytest
 
-from kosli._kosli import SuiteSummary, _parse_junit_xml
+from kosli._errors import KosliError
+from kosli._kosli import Client, Outcome, SuiteSummary, _parse_junit_xml
 
-if TYPE_CHECKING:
-    import pytest
-
-__all__ = ["SessionResults"]
+__all__ = ["SessionAttestation", "SessionResults", "pytest_addoption", "pytest_configure"]
 
 #: Characters XML 1.0 cannot hold (pytest's ``bin_xml_escape`` rewrites them too).
 _ILLEGAL_XML = re.compile(
@@ -143,3 +147,69 @@ class SessionResults:
             self._open[key] = case
             self._cases.append(case)
         return case
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("kosli", "Kosli: attest this session's test results")
+    group.addoption("--kosli-flow", metavar="FLOW", help="the Kosli flow of the trail")
+    group.addoption("--kosli-trail", metavar="TRAIL", help="the trail to attest in")
+    group.addoption(
+        "--kosli-name",
+        metavar="NAME",
+        help="the attestation's name (unit-tests, or app.unit-tests for the artifact app)",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    flow = config.getoption("kosli_flow")
+    trail = config.getoption("kosli_trail")
+    name = config.getoption("kosli_name")
+    if flow is None and trail is None and name is None:
+        return  # not asked: the plugin does nothing
+    if not (flow and trail and name):
+        raise pytest.UsageError("--kosli-flow, --kosli-trail and --kosli-name are given together")
+    if hasattr(config, "workerinput"):
+        return  # a pytest-xdist worker: the controller sees every result and attests
+    config.pluginmanager.register(SessionAttestation(flow, trail, name), "kosli-attestation")
+
+
+class SessionAttestation(SessionResults):
+    """Attests the session's results as a JUnit attestation when the session ends."""
+
+    def __init__(self, flow: str, trail: str, name: str) -> None:
+        super().__init__()
+        self.flow, self.trail, self.name = flow, trail, name
+        self.outcome: Outcome | None = None
+        self.error: KosliError | None = None
+
+    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        try:
+            client = Client()  # the KOSLI_* variables and ~/.kosli.yml, as the CLI
+            self.outcome = client.attest_junit(
+                self.flow, self.trail, self.name, self.junit_results(), upload=False
+            )
+        except KosliError as err:
+            self.error = err
+            if session.exitstatus == pytest.ExitCode.OK:
+                session.exitstatus = pytest.ExitCode.INTERNAL_ERROR
+
+    def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:
+        where = f"{self.name} in {self.flow}/{self.trail}"
+        if self.error is not None:
+            terminalreporter.write_sep(
+                "!", f"kosli: attesting {where} failed: {self.error}", red=True
+            )
+        elif self.outcome is not None and self.outcome.kind == "dry_run":
+            terminalreporter.write_sep("-", f"kosli: dry run, {where} not sent")
+            terminalreporter.write_line(self.outcome.dry_run or "")
+        elif self.outcome is not None and self.outcome.kind == "queued":
+            terminalreporter.write_sep(
+                "-",
+                f"kosli: {where} queued in the journal ({self.outcome.journal_id}), "
+                "to be delivered later",
+                yellow=True,
+            )
+        elif self.outcome is not None:
+            failed = self.outcome.failed_hosts
+            extra = f" (failed on {', '.join(failed)})" if failed else ""
+            terminalreporter.write_sep("-", f"kosli: attested {where}{extra}")
