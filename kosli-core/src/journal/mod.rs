@@ -33,12 +33,17 @@
 //!   flushed: an old snapshot reported late would claim a false history. Kosli stamps a
 //!   snapshot when it receives it, so a queued snapshot is reported at delivery time.
 //! - **At-least-once.** A record is delivered until a host acknowledged it. A duplicate can
-//!   happen, and only, when a host applied a request but its answer was lost (connection
-//!   dropped after the request was applied, a time limit during the answer) or the process
-//!   died between the host's answer and the delivered mark being synced: the client then sends
-//!   it again (as the official CLI's retries also do). Kosli's create/update calls are upserts
-//!   (200 on update), so a duplicate trail or flow is harmless; a duplicate attestation shows
-//!   twice.
+//!   happen, and only, when a host applied a request but the journal could not learn it: the
+//!   answer was lost (connection dropped after the request was applied, a time limit during
+//!   the answer: the client's retry sends it again, as the official CLI's retries do), the
+//!   process died or the call was cancelled between sending and the delivered mark being
+//!   synced, or that mark could not be written (the call then returns a `Journal` error saying
+//!   so). Each of these gives at most one extra copy per lost answer: the test
+//!   `tests/tests/journal_faults.rs` drops 10 % of connections after applying and counts
+//!   exactly one duplicate per drop. Kosli's create/update calls are upserts (200 on update), so a
+//!   duplicate flow or trail is harmless; a duplicate attestation shows twice.
+//! - **Refusals are the caller's.** A live write the host refuses (a 4xx, 401/403) returns its
+//!   error as without a journal, and is not queued (marked `rejected`).
 //! - **Several processes** may share one folder (parallel CI jobs on one runner): appends are
 //!   serialised by a file lock, one process flushes at a time, and a record being sent live by
 //!   a process that is still running is never flushed by another. No record is lost or

@@ -155,6 +155,19 @@ mod tests {
     }
 
     #[test]
+    fn the_sdk_operations_that_report_snapshots_are_recognised() {
+        // Every write named `snapshot_*` in the SDK's list coalesces; nothing else does.
+        for op in crate::operations::ALL {
+            assert_eq!(
+                is_snapshot(op.method.as_str(), op.path),
+                op.name.starts_with("snapshot_") && op.is_write(),
+                "{}",
+                op.name
+            );
+        }
+    }
+
+    #[test]
     fn snapshots_are_reports_to_an_environment() {
         assert!(is_snapshot(
             "PUT",
