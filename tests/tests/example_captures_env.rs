@@ -146,7 +146,9 @@ fn the_shared_captures_are_among_the_cases() {
 #[test]
 fn relative_times_are_masked_only_after_the_bullet() {
     assert_eq!(
-        without_relative_times("Created on:  Mon, 10 Jun 2024 06:13:20 UTC \u{2022} 2 years ago\nState: x\n"),
+        without_relative_times(
+            "Created on:  Mon, 10 Jun 2024 06:13:20 UTC \u{2022} 2 years ago\nState: x\n"
+        ),
         "Created on:  Mon, 10 Jun 2024 06:13:20 UTC \u{2022} <relative>\nState: x\n"
     );
 }

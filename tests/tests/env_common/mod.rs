@@ -35,8 +35,7 @@ impl Case {
     /// Loads `cases/<name>.json`.
     pub fn load(name: &str) -> Case {
         let path = env_dir().join("cases").join(format!("{name}.json"));
-        let text =
-            fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let text = fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         let v: Value = serde_json::from_str(&text).unwrap();
         let pairs = |v: &Value| -> Vec<(String, Value)> {
             v.as_object()
