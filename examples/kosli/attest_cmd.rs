@@ -43,10 +43,18 @@ enum Kind {
     /// error naming the field instead of a crash; JSON errors name the line.
     Snyk(Box<SnykArgs>),
     /// Attest an artifact's creation to a Kosli flow.
+    ///
+    /// Differences from the official CLI: --artifact-type oci and docker are not in this example
+    /// yet (give --fingerprint).
     Artifact(Box<crate::attest_more_cmd::ArtifactArgs>),
     /// Report a generic attestation to an artifact or a trail in a Kosli flow.
+    ///
+    /// Differences from the official CLI: among several --attachments, a path that starts with
+    /// `..` is archived under its absolute path (the CLI silently leaves it out).
     Generic(Box<crate::attest_more_cmd::GenericArgs>),
     /// Report a custom attestation to an artifact or a trail in a Kosli flow.
+    ///
+    /// Differences from the official CLI: as for `attest generic`'s attachments.
     Custom(Box<crate::attest_more_cmd::CustomArgs>),
     /// Report a pull request attestation to an artifact or a trail in a Kosli flow.
     #[command(name = "pullrequest")]

@@ -144,7 +144,9 @@ enum Provider {
     ///
     /// The pull requests are read from GitHub by this example with the CLI's GraphQL query (and
     /// its REST fallback), sent with the SDK's HTTP client; the SDK's operation takes them as
-    /// data.
+    /// data. Differences from the official CLI: the GitHub requests carry the SDK's User-Agent
+    /// and `Content-Type: application/json; charset=utf-8`; pull requests found only by the REST
+    /// fallback are sent without their reviews and commits; only `github` is available.
     Github(Box<GithubArgs>),
 }
 
