@@ -51,6 +51,9 @@ fn go_f64_to_i64(x: f64) -> i64 {
 /// Go's `strconv.ParseFloat(s, 64)` where it succeeds (returns `None` where Go reports an
 /// error, including out-of-range values, which Go rejects with `ErrRange`).
 fn parse_go_float(s: &str) -> Option<f64> {
+    if let Some(v) = plain_decimal(s) {
+        return Some(v);
+    }
     let bytes = s.as_bytes();
     let (sign, body) = match bytes.first() {
         Some(b'+') => (1.0, &s[1..]),
@@ -92,6 +95,39 @@ fn parse_go_float(s: &str) -> Option<f64> {
         return None; // Go: ErrRange.
     }
     Some(sign * v)
+}
+
+/// The common case, `123` or `0.123` with at most 15 digits, without the general parser: the
+/// digits as an integer divided by an exact power of ten is correctly rounded (both operands
+/// are exact in f64), so the value is the one `ParseFloat` returns.
+fn plain_decimal(s: &str) -> Option<f64> {
+    const POW10: [f64; 16] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+    ];
+    let b = s.as_bytes();
+    if b.is_empty() || b.len() > 16 {
+        return None;
+    }
+    let mut mantissa: u64 = 0;
+    let mut digits = 0usize;
+    let mut frac: Option<usize> = None;
+    for &c in b {
+        match c {
+            b'0'..=b'9' => {
+                mantissa = mantissa * 10 + u64::from(c - b'0');
+                digits += 1;
+                if let Some(f) = frac.as_mut() {
+                    *f += 1;
+                }
+            }
+            b'.' if frac.is_none() => frac = Some(0),
+            _ => return None,
+        }
+    }
+    if digits == 0 || digits > 15 {
+        return None;
+    }
+    Some(mantissa as f64 / POW10[frac.unwrap_or(0)])
 }
 
 /// Go's rule for digit separators in a number (sign already removed): an underscore must sit
@@ -391,6 +427,48 @@ mod tests {
             "1__0", "_10", "10_", "0b101", "0x10", "9.3e12",
         ] {
             assert_eq!(testcase_nanos(zero), 0, "{zero:?}");
+        }
+    }
+
+    #[test]
+    fn plain_decimals_equal_the_general_parser() {
+        for s in [
+            "0",
+            "1",
+            "0.1",
+            "0.2",
+            "0.3",
+            "1.001",
+            "123456789.123",
+            "0.000001",
+            "5.",
+            ".5",
+            "999999999999999",
+            "0.12345678901234",
+            "42.000",
+        ] {
+            assert_eq!(plain_decimal(s), s.parse::<f64>().ok(), "{s}");
+        }
+        for s in [
+            "",
+            ".",
+            "1.2.3",
+            "-1",
+            "1e3",
+            "1234567890123456",
+            "0.123456789012345",
+        ] {
+            assert_eq!(plain_decimal(s), None, "{s}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn plain_decimal_is_correctly_rounded(int in 0u64..1_000_000_000, frac in 0u64..1_000_000, width in 1usize..7) {
+            let s = format!("{int}.{frac:0width$}");
+            if let Some(v) = plain_decimal(&s) {
+                proptest::prop_assert_eq!(v, s.parse::<f64>().unwrap(), "{}", s);
+            }
         }
     }
 
