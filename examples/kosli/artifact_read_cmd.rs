@@ -198,7 +198,10 @@ pub fn list(args: &ListArgs, ctx: &Context) -> ExitCode {
         let response = Client::new(config.clone())?.read(&list.request()?)?;
         match View::parse(&args.output)? {
             View::Json => cmd_support::print_json(run, response.body()),
-            View::Table => run.print(&list_view(&response.json::<Vec<Artifact>>()?, list.page_number())),
+            View::Table => run.print(&list_view(
+                &response.json::<Vec<Artifact>>()?,
+                list.page_number(),
+            )),
         }
         Ok(())
     })
