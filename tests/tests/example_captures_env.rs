@@ -152,3 +152,141 @@ fn relative_times_are_masked_only_after_the_bullet() {
         "Created on:  Mon, 10 Jun 2024 06:13:20 UTC \u{2022} <relative>\nState: x\n"
     );
 }
+
+/// Runs the example with `args` (and a temporary `HOME`) and returns stdout, stderr and the
+/// exit code.
+fn run_example(args: &[&str]) -> (String, String, Option<i32>) {
+    let home = tempfile::tempdir().unwrap();
+    let out = Command::new(kosli())
+        .env_clear()
+        .env("HOME", home.path())
+        .env("PATH", "/usr/bin:/bin")
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+        out.status.code(),
+    )
+}
+
+/// The shared capture `multihost_ok` (tests/fixtures/client/captures): the same create on
+/// both hosts, each with its own token, the primary's output only.
+#[test]
+fn multihost_ok() {
+    let (a, b) = (FakeKosli::start().unwrap(), FakeKosli::start().unwrap());
+    let hosts = format!("{},{}", a.url(), b.url());
+    let (stdout, stderr, code) = run_example(&[
+        "create",
+        "environment",
+        "prod-k8s",
+        "--type",
+        "K8S",
+        "--host",
+        &hosts,
+        "--api-token",
+        "tok-primary,tok-secondary",
+        "--org",
+        "acme",
+    ]);
+    assert_eq!(
+        (stdout.as_str(), stderr.as_str(), code),
+        ("environment prod-k8s was created\n", "", Some(0))
+    );
+    for (fake, token) in [(&a, "Bearer tok-primary"), (&b, "Bearer tok-secondary")] {
+        let got = fake.requests();
+        assert_eq!(got.len(), 1);
+        assert_eq!(got[0]["raw_target"], "/api/v2/environments/acme");
+        assert_eq!(env_common::header(&got[0], "Authorization"), Some(token));
+        assert_eq!(
+            got[0]["body"]["text"],
+            r#"{"name":"prod-k8s","type":"K8S","description":""}"#
+        );
+    }
+}
+
+/// The shared capture `retry_503_twice_then_ok`: two 503s, then success; the same body each
+/// time, waits of 1 s and 2 s (measured here as at least 3 s in all).
+#[test]
+fn retry_503_twice_then_ok() {
+    let fake = FakeKosli::start().unwrap();
+    fake.push_faults(vec![kosli_tests::fake::Fault::status(503)
+        .method("PUT")
+        .body(serde_json::json!({"message": "unavailable"}))
+        .times(2)])
+        .unwrap();
+    let started = std::time::Instant::now();
+    let (stdout, _, code) = run_example(&[
+        "create",
+        "environment",
+        "prod-k8s",
+        "--type",
+        "K8S",
+        "--host",
+        &fake.url(),
+        "--api-token",
+        "secret-token-123",
+        "--org",
+        "acme",
+    ]);
+    assert!(started.elapsed() >= std::time::Duration::from_secs(3));
+    assert_eq!(
+        (stdout.as_str(), code),
+        ("environment prod-k8s was created\n", Some(0))
+    );
+    let got = fake.requests();
+    assert_eq!(got.len(), 3);
+    assert!(got
+        .iter()
+        .all(|g| g["body"]["text"] == got[0]["body"]["text"]));
+}
+
+/// The shared capture `config_file`: org, token and host from `--config-file`, and the two
+/// warnings about a token kept as plain text.
+#[test]
+fn config_file() {
+    let fake = FakeKosli::start().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("kosli-config.yml");
+    std::fs::write(
+        &file,
+        format!(
+            "org: acme-from-config\napi-token: token-from-config\nhost: {}\n",
+            fake.url()
+        ),
+    )
+    .unwrap();
+    let (stdout, stderr, code) = run_example(&[
+        "create",
+        "environment",
+        "prod-k8s",
+        "--type",
+        "K8S",
+        "--config-file",
+        file.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        (stdout.as_str(), code),
+        ("environment prod-k8s was created\n", Some(0))
+    );
+    let warnings: Vec<&str> = stderr.lines().collect();
+    assert_eq!(warnings.len(), 2, "{stderr}");
+    assert!(warnings[0].starts_with(&format!(
+        "[warning] failed to decrypt api token from [{}]",
+        file.display()
+    )));
+    assert!(warnings[1].starts_with(&format!(
+        "[warning] using api token from [{}] as plain text",
+        file.display()
+    )));
+    let got = fake.requests();
+    assert_eq!(
+        got[0]["raw_target"],
+        "/api/v2/environments/acme-from-config"
+    );
+    assert_eq!(
+        env_common::header(&got[0], "Authorization"),
+        Some("Bearer token-from-config")
+    );
+}
