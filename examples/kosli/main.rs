@@ -34,7 +34,11 @@ use clap::{Parser, Subcommand};
 /// with a syntax error is named in the message), `--debug` shows the SDK's tracing log, and
 /// when the retries run out the error names the server's last status and message. A commit that
 /// cannot be read (shallow clone, missing revision, empty repository) gets a second line that
-/// says what to do.
+/// says what to do. `snapshot path|paths --watch` is not supported; a paths spec's artifacts
+/// are sent in name order (the CLI's order is random); a YAML/TOML/JSON paths spec that does
+/// not parse is described by this SDK's parsers; `list artifacts` shows a commit shorter than 7
+/// characters whole (the CLI crashes); `allow|assert artifact --artifact-type oci|docker` need
+/// `--fingerprint`.
 #[derive(Debug, Parser)]
 #[command(name = "kosli", version, disable_help_subcommand = true)]
 struct Cli {
