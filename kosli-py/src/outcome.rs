@@ -2,7 +2,7 @@
 
 use kosli_core::Outcome;
 use pyo3::prelude::*;
-use pyo3::types::PyDict;
+use pyo3::types::{PyDict, PyList};
 
 /// What became of a write: `kind` is `"sent"`, `"dry_run"`, `"queued"` or `"hosts"` (several
 /// hosts: `failed_hosts` names those that failed; at least one succeeded).
@@ -102,14 +102,16 @@ impl PyOutcome {
         Ok(d)
     }
 
-    fn __repr__(&self) -> String {
-        format!(
-            "Outcome(kind='{}', status={}, journal_id={:?}, failed_hosts={:?})",
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        let none = || "None".to_string();
+        Ok(format!(
+            "Outcome(kind='{}', status={}, journal_id={}, failed_hosts={})",
             self.kind,
-            self.status
-                .map_or_else(|| "None".to_string(), |s| s.to_string()),
-            self.journal_id,
-            self.failed_hosts
-        )
+            self.status.map_or_else(none, |s| s.to_string()),
+            self.journal_id
+                .as_ref()
+                .map_or_else(none, |id| format!("'{id}'")),
+            PyList::new(py, &self.failed_hosts)?.repr()?
+        ))
     }
 }

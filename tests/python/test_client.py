@@ -186,6 +186,9 @@ def test_attest_junit_sends_the_clis_junit_results(fake_kosli: FakeKosli) -> Non
     assert payload["attestation_name"] == "unit-tests"
     assert payload["junit_results"] == summary.to_dict()["junit_results"]
     assert outcome.to_dict()["kind"] == "sent"
+    assert repr(outcome) == (
+        f"Outcome(kind='sent', status={outcome.status}, journal_id=None, failed_hosts=[])"
+    )
 
 
 def test_attest_junit_takes_parsed_suites_and_the_common_options(fake_kosli: FakeKosli) -> None:
@@ -232,3 +235,16 @@ def test_an_unknown_trail_is_a_typed_error(fake_kosli: FakeKosli) -> None:
     with pytest.raises(kosli.KosliError) as info:
         client.attest_generic("nope", "t", "check", compliant=True)
     assert isinstance(info.value, kosli.ApiError)
+
+
+def test_with_a_journal_an_unreachable_kosli_queues_the_write(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Any
+) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.delenv("KOSLI_CONFIG_FILE", raising=False)
+    monkeypatch.setenv("KOSLI_JOURNAL_DIR", str(tmp_path / "journal"))
+    client = kosli.Client(host="http://127.0.0.1:9", api_token="t", org="acme", max_api_retries=0)
+    outcome = client.attest_generic("f", "t", "check", compliant=True)
+    assert (outcome.kind, outcome.status) == ("queued", None)
+    assert outcome.journal_id
+    assert (tmp_path / "journal" / "journal.jsonl").stat().st_size > 0

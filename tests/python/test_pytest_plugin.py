@@ -153,6 +153,23 @@ def test_a_kosli_failure_is_reported_and_fails_a_passing_session(
     assert result.ret == pytest.ExitCode.INTERNAL_ERROR
 
 
+def test_with_a_journal_an_unreachable_kosli_queues_and_the_session_passes(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, fake_kosli: FakeKosli, tmp_path: Path
+) -> None:
+    kosli_env(monkeypatch, fake_kosli, tmp_path)
+    monkeypatch.setenv("KOSLI_HOST", "http://127.0.0.1:9")  # nothing listens there
+    monkeypatch.setenv("KOSLI_MAX_API_RETRIES", "0")
+    monkeypatch.setenv("KOSLI_JOURNAL_DIR", str(tmp_path / "journal"))
+    pytester.makepyfile(test_ok=PASSING)
+    result = pytester.runpytest_subprocess(
+        "--kosli-flow", "f", "--kosli-trail", "t", "--kosli-name", "unit-tests",
+        "-p", "no:cacheprovider",
+    )  # fmt: skip
+    result.stdout.fnmatch_lines(["*kosli: unit-tests in f/t queued in the journal (*"])
+    assert result.ret == pytest.ExitCode.OK
+    assert (tmp_path / "journal" / "journal.jsonl").stat().st_size > 0
+
+
 def test_dry_run_prints_the_request_and_sends_nothing(
     pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, fake_kosli: FakeKosli, tmp_path: Path
 ) -> None:
