@@ -209,7 +209,9 @@ pub struct Environment {
 impl Environment {
     /// Whether this is a logical environment (which takes no snapshots).
     pub fn is_logical(&self) -> bool {
-        self.env_type.as_deref() == Some(types::LOGICAL)
+        self.env_type
+            .as_deref()
+            .is_some_and(|t| t.eq_ignore_ascii_case(types::LOGICAL))
     }
 }
 
@@ -461,7 +463,8 @@ fn check_snapshot_type(env: &Environment, name: &str, env_type: &str) -> Result<
             format!("cannot report a snapshot to the logical environment {name}"),
         ));
     }
-    if actual != env_type {
+    // The CLI compares types regardless of case (observed: `SERVER` takes a server snapshot).
+    if !actual.eq_ignore_ascii_case(env_type) {
         return Err(Error::invalid_input(
             "environment",
             format!("environment {name} already exists with type {actual}, which does not match the snapshot type {env_type}"),
@@ -664,6 +667,7 @@ mod tests {
             included_environments: None,
         };
         assert!(check_snapshot_type(&env("server"), "prod", "server").is_ok());
+        assert!(check_snapshot_type(&env("SERVER"), "prod", "server").is_ok());
         assert_eq!(
             check_snapshot_type(&env("logical"), "prod", "server")
                 .unwrap_err()
