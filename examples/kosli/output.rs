@@ -79,7 +79,9 @@ pub fn clap_error(e: clap::Error) -> ExitCode {
         ErrorKind::DisplayHelp
         | ErrorKind::DisplayVersion
         | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
-            print!("{e}");
+            // A closed pipe (`kosli --help | head`) is not an error worth a panic.
+            use std::io::Write;
+            let _ = write!(std::io::stdout(), "{e}");
             ExitCode::SUCCESS
         }
         _ => {
