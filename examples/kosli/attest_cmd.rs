@@ -14,9 +14,9 @@ use kosli_core::dryrun::{DryRun, Method, MultipartField};
 use kosli_core::evidence::{junit, snyk};
 use kosli_core::fingerprint::{split_exclude_values, Fingerprinter};
 use kosli_core::model::attestation::{AttestationCommon, ExternalUrl};
-use kosli_core::provenance::{AttestationProvenance, ProcessEnv, ProvenanceInput, Redactions};
 use kosli_core::model::junit::JunitAttestation;
 use kosli_core::model::snyk::SnykAttestation;
+use kosli_core::provenance::{AttestationProvenance, ProcessEnv, ProvenanceInput, Redactions};
 use kosli_core::{ArtifactType, Error};
 use serde_json::Value;
 
@@ -222,7 +222,13 @@ pub fn run(args: &Args, ctx: &Context) -> ExitCode {
             print!("{request}");
             Ok(())
         } else {
-            send_attestation(&request, ctx, kind, &target, common.name.as_deref().unwrap_or_default())
+            send_attestation(
+                &request,
+                ctx,
+                kind,
+                &target,
+                common.name.as_deref().unwrap_or_default(),
+            )
         }
     });
     match outcome {

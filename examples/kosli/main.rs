@@ -3,7 +3,11 @@
 //! Same flags, same output, same requests and exit codes as the CLI v2.43.1, so it proves the
 //! SDK matches the CLI and lets users try the SDK from a shell. It stays a thin layer: every
 //! decision is the SDK's; this only parses flags and prints.
-#![allow(clippy::print_stdout, clippy::print_stderr, reason = "a command-line program prints")]
+#![allow(
+    clippy::print_stdout,
+    clippy::print_stderr,
+    reason = "a command-line program prints"
+)]
 
 mod artifact_read_cmd;
 mod attest_cmd;
@@ -12,8 +16,8 @@ mod cmd_support;
 mod compliance_cmd;
 mod env_cmd;
 mod fingerprint_cmd;
-mod journal_cmd;
 mod flow_cmd;
+mod journal_cmd;
 mod json_input;
 mod output;
 mod provenance_flags;
@@ -81,7 +85,10 @@ fn main() -> ExitCode {
         Err(e) => return output::clap_error(e),
     };
     output::init_tracing(cli.global.debug);
-    let ctx = output::Context { quiet: cli.global.quiet && !cli.global.debug, global: cli.global.clone() };
+    let ctx = output::Context {
+        quiet: cli.global.quiet && !cli.global.debug,
+        global: cli.global.clone(),
+    };
     let (name, result) = match &cli.command {
         Command::Allow(args) => return compliance_cmd::allow(args, &ctx),
         Command::Assert(args) => return compliance_cmd::assert(args, &ctx),

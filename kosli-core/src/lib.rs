@@ -12,7 +12,12 @@
 //! assert_eq!(artifact.fingerprint().to_string().len(), 64);
 //! # Ok::<(), kosli_core::Error>(())
 //! ```
-#![deny(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout, clippy::print_stderr)]
+#![deny(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stdout,
+    clippy::print_stderr
+)]
 
 pub mod artifact;
 pub mod blocking;

@@ -32,12 +32,18 @@ pub(crate) struct OutcomeC {
     dry_run: Option<CString>,
 }
 
-#[allow(dead_code, reason = "used by the write operations' exports, added with the operations")]
+#[allow(
+    dead_code,
+    reason = "used by the write operations' exports, added with the operations"
+)]
 fn c_string(text: &str) -> CString {
     CString::new(text.replace('\0', "")).unwrap_or_default()
 }
 
-#[allow(dead_code, reason = "used by the write operations' exports, added with the operations")]
+#[allow(
+    dead_code,
+    reason = "used by the write operations' exports, added with the operations"
+)]
 impl OutcomeC {
     /// Flattens a core outcome for C.
     pub(crate) fn new(outcome: &Outcome) -> OutcomeC {

@@ -14,7 +14,10 @@ use serde_json::Value;
 #[path = "../provenance_support/mod.rs"]
 mod provenance_support;
 
-#[allow(unused_imports, reason = "the example test does not use the commit ids")]
+#[allow(
+    unused_imports,
+    reason = "the example test does not use the commit ids"
+)]
 pub use provenance_support::{HEAD_SHA, PREV_SHA};
 
 /// The fingerprint of `$FIXDIR/fix/app.bin`.
