@@ -3,7 +3,9 @@
 #  1. `kosli.fingerprint_dir` (timed inside Python) vs the `kosli` example binary (whole
 #     process) on 20,000 files of 1-8 KiB in 200 folders (benches/compare.sh's recipe);
 #  2. the same folder fingerprinted by 1 Python thread 4 times vs 4 Python threads once each
-#     (the GIL is released, so the threads share the cores).
+#     (the GIL is released, so the threads share the cores);
+#  3. 100 generic attestations to fake-kosli (loopback, so this measures the SDK's own cost per
+#     call) from 1 Python thread vs 8 Python threads sharing one Client.
 # Prints median seconds of REPEAT runs and the ratios.
 #
 # Usage: benches/python_vs_rust.sh      (REPEAT=7 by default; PYTHON=python3)
@@ -15,7 +17,9 @@ PYTHON="${PYTHON:-python3}"
 REPEAT="${REPEAT:-7}"
 
 cargo build --quiet --release --example kosli
+cargo build --quiet --release -p kosli-tests --bin fake-kosli
 SDK="$CARGO_TARGET_DIR/release/examples/kosli"
+FAKE="$CARGO_TARGET_DIR/release/fake-kosli"
 
 WORK="$(mktemp -d)"; trap 'rm -rf "$WORK"' EXIT
 "$PYTHON" -m venv "$WORK/venv"
@@ -24,11 +28,12 @@ WORK="$(mktemp -d)"; trap 'rm -rf "$WORK"' EXIT
 "$WORK/venv/bin/python" -m pip install --quiet --disable-pip-version-check "$WORK"/wheels/kosli-*.whl
 
 cd "$WORK"
-"$WORK/venv/bin/python" - "$SDK" "$REPEAT" <<'PY'
-import os, random, statistics, subprocess, sys, threading, time
+"$WORK/venv/bin/python" - "$SDK" "$REPEAT" "$FAKE" <<'PY'
+import json, os, random, statistics, subprocess, sys, threading, time, urllib.request
+from concurrent.futures import ThreadPoolExecutor
 import kosli
 
-sdk, repeat = sys.argv[1], int(sys.argv[2])
+sdk, repeat, fake = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 rng = random.Random(42)
 for d in range(200):
     sub = os.path.join("small", f"d{d:03}")
@@ -68,4 +73,28 @@ def threaded():
 one, four = median(serial), median(threaded)
 print(f"4 fingerprints (threads=1 each): 1 Python thread {one:.3f} s, 4 Python threads {four:.3f} s, "
       f"speed-up {one / four:.2f}x on {os.cpu_count()} cores")
+
+server = subprocess.Popen([fake, "--port", "0", "--stop-on-eof"], stdin=subprocess.PIPE,
+                          stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+url = f"http://127.0.0.1:{int(server.stdout.readline())}"
+seed = {"org": "acme", "flows": [{"name": "f"}], "trails": [{"flow": "f", "name": "t"}]}
+urllib.request.urlopen(urllib.request.Request(f"{url}/__control/seed", data=json.dumps(seed).encode(),
+                                              method="POST")).read()
+client = kosli.Client(kosli.Config(host=url, api_token="t", org="acme"))
+
+def attest(i):
+    assert client.attest_generic("f", "t", f"check-{i % 10}", compliant=True).kind == "sent"
+
+def serial_attest():
+    for i in range(100):
+        attest(i)
+
+def threaded_attest():
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        list(pool.map(attest, range(100)))
+
+one, eight = median(serial_attest), median(threaded_attest)
+print(f"100 attestations to fake-kosli: 1 Python thread {one:.3f} s, 8 Python threads {eight:.3f} s, "
+      f"speed-up {one / eight:.2f}x")
+server.stdin.close(); server.wait()
 PY

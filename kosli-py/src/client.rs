@@ -157,6 +157,28 @@ impl PyClient {
         })
     }
 
+    /// Delivers what the journal holds to this client's hosts; returns what it did as a dict:
+    /// `{"delivered", "left", "hosts": [{"host", "delivered", "superseded", "left", "stopped"}]}`.
+    fn flush_journal<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let client = self.inner.clone();
+        let report = interrupt::run(py, move |cancel| client.with_cancel(cancel).flush_journal())?;
+        let hosts = pyo3::types::PyList::empty(py);
+        for h in &report.hosts {
+            let d = PyDict::new(py);
+            d.set_item("host", &h.host)?;
+            d.set_item("delivered", h.delivered)?;
+            d.set_item("superseded", h.superseded)?;
+            d.set_item("left", h.left)?;
+            d.set_item("stopped", h.stopped.as_deref())?;
+            hosts.append(d)?;
+        }
+        let d = PyDict::new(py);
+        d.set_item("delivered", report.delivered())?;
+        d.set_item("left", report.left())?;
+        d.set_item("hosts", hosts)?;
+        Ok(d)
+    }
+
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
         Ok(format!("Client({})", self.config().__repr__(py)?))
     }

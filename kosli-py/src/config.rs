@@ -27,6 +27,8 @@ struct Settings {
     total_timeout: Option<f64>,
     ca_bundle: Option<PathBuf>,
     allow_insecure_http: bool,
+    journal_dir: Option<PathBuf>,
+    offline: bool,
 }
 
 impl Settings {
@@ -62,7 +64,11 @@ impl Settings {
         if let Some(v) = self.ca_bundle {
             b = b.ca_bundle(v);
         }
-        Ok(b.allow_insecure_http(self.allow_insecure_http))
+        if let Some(v) = self.journal_dir {
+            b = b.journal_dir(v);
+        }
+        Ok(b.allow_insecure_http(self.allow_insecure_http)
+            .offline(self.offline))
     }
 }
 
@@ -88,7 +94,8 @@ impl PyConfig {
     #[new]
     #[pyo3(signature = (*, host = None, api_token = None, org = None, max_api_retries = None,
         http_proxy = None, dry_run = None, connect_timeout = None, attempt_timeout = None,
-        total_timeout = None, ca_bundle = None, allow_insecure_http = false))]
+        total_timeout = None, ca_bundle = None, allow_insecure_http = false, journal_dir = None,
+        offline = false))]
     #[allow(clippy::too_many_arguments, reason = "Python keyword arguments")]
     fn new(
         py: Python<'_>,
@@ -103,6 +110,8 @@ impl PyConfig {
         total_timeout: Option<f64>,
         ca_bundle: Option<PathBuf>,
         allow_insecure_http: bool,
+        journal_dir: Option<PathBuf>,
+        offline: bool,
     ) -> PyResult<Self> {
         let settings = Settings {
             host,
@@ -116,6 +125,8 @@ impl PyConfig {
             total_timeout,
             ca_bundle,
             allow_insecure_http,
+            journal_dir,
+            offline,
         };
         settings
             .builder()
@@ -130,7 +141,8 @@ impl PyConfig {
     #[staticmethod]
     #[pyo3(signature = (*, host = None, api_token = None, org = None, max_api_retries = None,
         http_proxy = None, dry_run = None, connect_timeout = None, attempt_timeout = None,
-        total_timeout = None, ca_bundle = None, allow_insecure_http = false, config_file = None))]
+        total_timeout = None, ca_bundle = None, allow_insecure_http = false, journal_dir = None,
+        offline = false, config_file = None))]
     #[allow(clippy::too_many_arguments, reason = "Python keyword arguments")]
     fn load(
         py: Python<'_>,
@@ -145,6 +157,8 @@ impl PyConfig {
         total_timeout: Option<f64>,
         ca_bundle: Option<PathBuf>,
         allow_insecure_http: bool,
+        journal_dir: Option<PathBuf>,
+        offline: bool,
         config_file: Option<PathBuf>,
     ) -> PyResult<Self> {
         let settings = Settings {
@@ -159,6 +173,8 @@ impl PyConfig {
             total_timeout,
             ca_bundle,
             allow_insecure_http,
+            journal_dir,
+            offline,
         };
         let mut builder = settings.builder().map_err(|e| to_py_err(py, &e))?;
         if let Some(path) = config_file {
@@ -253,6 +269,18 @@ impl PyConfig {
     #[getter]
     fn config_file(&self) -> Option<PathBuf> {
         self.0.config_file().map(PathBuf::from)
+    }
+
+    /// The journal folder (writes are recorded there first), if set.
+    #[getter]
+    fn journal_dir(&self) -> Option<PathBuf> {
+        self.0.journal_dir().map(PathBuf::from)
+    }
+
+    /// Whether the client is for offline use: writes are only recorded in the journal.
+    #[getter]
+    fn offline(&self) -> bool {
+        self.0.is_offline()
     }
 
     /// Warnings found while loading, in the CLI's words.

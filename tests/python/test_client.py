@@ -248,3 +248,21 @@ def test_with_a_journal_an_unreachable_kosli_queues_the_write(
     assert (outcome.kind, outcome.status) == ("queued", None)
     assert outcome.journal_id
     assert (tmp_path / "journal" / "journal.jsonl").stat().st_size > 0
+
+
+def test_a_queued_write_is_delivered_by_flush_journal(
+    fake_kosli: FakeKosli, monkeypatch: pytest.MonkeyPatch, tmp_path: Any
+) -> None:
+    monkeypatch.delenv("KOSLI_JOURNAL_DIR", raising=False)
+    seed_trail(fake_kosli)
+    journal = tmp_path / "journal"
+    offline = kosli.Client(kosli.Config(journal_dir=journal, offline=True, org="acme"))
+    assert (offline.config.journal_dir, offline.config.offline) == (journal, True)
+    queued = offline.attest_generic("f", "t", "later", compliant=True)
+    assert queued.kind == "queued"
+    assert not [r for r in fake_kosli.requests() if r["path"].startswith("/api/")]
+    online = client_for(fake_kosli, journal_dir=journal)
+    report = online.flush_journal()
+    assert (report["delivered"], report["left"]) == (1, 0)
+    assert report["hosts"][0]["host"].startswith(fake_kosli.url)
+    assert attestation_payload(fake_kosli, "generic")["attestation_name"] == "later"

@@ -61,6 +61,8 @@ class Config:
         total_timeout: float | None = None,
         ca_bundle: str | os.PathLike[str] | None = None,
         allow_insecure_http: bool = False,
+        journal_dir: str | os.PathLike[str] | None = None,
+        offline: bool = False,
     ) -> Config: ...
     @staticmethod
     def load(
@@ -76,6 +78,8 @@ class Config:
         total_timeout: float | None = None,
         ca_bundle: str | os.PathLike[str] | None = None,
         allow_insecure_http: bool = False,
+        journal_dir: str | os.PathLike[str] | None = None,
+        offline: bool = False,
         config_file: str | os.PathLike[str] | None = None,
     ) -> Config:
         """Arguments, then the KOSLI_* variables, then the config file, then the defaults."""
@@ -105,6 +109,10 @@ class Config:
     @property
     def config_file(self) -> pathlib.Path | None: ...
     @property
+    def journal_dir(self) -> pathlib.Path | None: ...
+    @property
+    def offline(self) -> bool: ...
+    @property
     def warnings(self) -> list[str]: ...
 
 @final
@@ -126,12 +134,17 @@ class Client:
         total_timeout: float | None = None,
         ca_bundle: str | os.PathLike[str] | None = None,
         allow_insecure_http: bool = False,
+        journal_dir: str | os.PathLike[str] | None = None,
+        offline: bool = False,
         config_file: str | os.PathLike[str] | None = None,
     ) -> Client: ...
     @property
     def config(self) -> Config: ...
     def status(self) -> str:
         """``kosli status``: the raw answer to ``GET /ready``, as the CLI prints it (``'"OK"'``)."""
+
+    def flush_journal(self) -> dict[str, Any]:
+        """Delivers the journal's records to this client's hosts; what it did, as a dict."""
 
     def attest_junit(
         self,
