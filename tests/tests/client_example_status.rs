@@ -4,38 +4,12 @@
 
 use std::path::PathBuf;
 use std::process::{Command, Output};
-use std::sync::OnceLock;
 
 use kosli_tests::fake::{FakeKosli, Fault};
 
-/// The example binary, built once (`cargo test --workspace` has usually built it already).
-fn kosli() -> &'static PathBuf {
-    static BIN: OnceLock<PathBuf> = OnceLock::new();
-    BIN.get_or_init(|| {
-        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-        let status = Command::new(cargo)
-            // The workspace's features, as `cargo test --workspace --all-features` (tests/run.sh)
-            // built it: then this build has nothing to do.
-            .args([
-                "build",
-                "--quiet",
-                "--workspace",
-                "--all-features",
-                "--example",
-                "kosli",
-            ])
-            .status()
-            .unwrap();
-        assert!(status.success(), "building the kosli example failed");
-        // target/debug/deps/<this test> -> target/debug/examples/kosli
-        let exe = std::env::current_exe().unwrap();
-        exe.parent()
-            .unwrap()
-            .parent()
-            .unwrap()
-            .join("examples")
-            .join(format!("kosli{}", std::env::consts::EXE_SUFFIX))
-    })
+/// The `kosli` example binary, built once.
+fn kosli() -> PathBuf {
+    kosli_tests::example_binary("kosli")
 }
 
 fn run(args: &[&str], env: &[(&str, &str)]) -> Output {

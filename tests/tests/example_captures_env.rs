@@ -9,36 +9,13 @@ mod env_common;
 
 use std::path::PathBuf;
 use std::process::Command;
-use std::sync::OnceLock;
 
 use env_common::{assert_requests, Case, FixDir};
 use kosli_tests::fake::FakeKosli;
 
-/// The example binary, built once.
-fn kosli() -> &'static PathBuf {
-    static BIN: OnceLock<PathBuf> = OnceLock::new();
-    BIN.get_or_init(|| {
-        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-        let status = Command::new(cargo)
-            .args([
-                "build",
-                "--quiet",
-                "--workspace",
-                "--all-features",
-                "--example",
-                "kosli",
-            ])
-            .status()
-            .unwrap();
-        assert!(status.success(), "building the kosli example failed");
-        let exe = std::env::current_exe().unwrap();
-        exe.parent()
-            .unwrap()
-            .parent()
-            .unwrap()
-            .join("examples")
-            .join(format!("kosli{}", std::env::consts::EXE_SUFFIX))
-    })
+/// The `kosli` example binary, built once.
+fn kosli() -> PathBuf {
+    kosli_tests::example_binary("kosli")
 }
 
 /// `text` with the relative part of every `<date> • <relative>` replaced.

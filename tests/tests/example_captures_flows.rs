@@ -12,36 +12,13 @@ mod ops_common;
 
 use std::path::PathBuf;
 use std::process::Command;
-use std::sync::OnceLock;
 
 use kosli_tests::fake::FakeKosli;
 use ops_common::*;
 
-/// The example binary, built once (`cargo test --workspace` has usually built it already).
-fn kosli() -> &'static PathBuf {
-    static BIN: OnceLock<PathBuf> = OnceLock::new();
-    BIN.get_or_init(|| {
-        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-        let status = Command::new(cargo)
-            .args([
-                "build",
-                "--quiet",
-                "--workspace",
-                "--all-features",
-                "--example",
-                "kosli",
-            ])
-            .status()
-            .unwrap();
-        assert!(status.success(), "building the kosli example failed");
-        let exe = std::env::current_exe().unwrap();
-        exe.parent()
-            .unwrap()
-            .parent()
-            .unwrap()
-            .join("examples")
-            .join(format!("kosli{}", std::env::consts::EXE_SUFFIX))
-    })
+/// The `kosli` example binary, built once.
+fn kosli() -> PathBuf {
+    kosli_tests::example_binary("kosli")
 }
 
 /// Runs the example as the CLI ran for `name` and compares everything it did.

@@ -6,7 +6,6 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-use std::sync::OnceLock;
 
 use kosli_tests::fake::FakeKosli;
 use serde_json::json;
@@ -14,32 +13,9 @@ use serde_json::json;
 /// The fingerprint of the demo artifact (its bytes are fixed in examples/pipeline.rs).
 const DEMO_FP: &str = "8d072cf765fd2bf8247e0ca6d4a2035016785d21be5a53053a7f0e0aec2ba024";
 
-/// The example binary, built once (`cargo test --workspace --all-features` has usually built it).
-fn pipeline() -> &'static PathBuf {
-    static BIN: OnceLock<PathBuf> = OnceLock::new();
-    BIN.get_or_init(|| {
-        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-        let status = Command::new(cargo)
-            .args([
-                "build",
-                "--quiet",
-                "--workspace",
-                "--all-features",
-                "--example",
-                "pipeline",
-            ])
-            .status()
-            .unwrap();
-        assert!(status.success(), "building the pipeline example failed");
-        // target/debug/deps/<this test> -> target/debug/examples/pipeline
-        let exe = std::env::current_exe().unwrap();
-        exe.parent()
-            .unwrap()
-            .parent()
-            .unwrap()
-            .join("examples")
-            .join(format!("pipeline{}", std::env::consts::EXE_SUFFIX))
-    })
+/// The `pipeline` example binary, built once.
+fn pipeline() -> PathBuf {
+    kosli_tests::example_binary("pipeline")
 }
 
 /// The repository's root: the example reads the commit there, as in a CI checkout.
