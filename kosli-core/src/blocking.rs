@@ -10,7 +10,7 @@
 //! use kosli_core::blocking::Client;
 //! use kosli_core::Config;
 //! let client = Client::new(Config::from_env()?)?;
-//! println!("{}", client.status()?);
+//! tracing::info!("Kosli says {}", client.status()?);
 //! # Ok::<(), kosli_core::Error>(())
 //! ```
 

@@ -9,7 +9,7 @@
 //! # async fn demo() -> kosli_core::Result<()> {
 //! use kosli_core::{Client, Config};
 //! let client = Client::new(Config::from_env()?)?;
-//! println!("{}", client.status().await?);
+//! tracing::info!("Kosli says {}", client.status().await?);
 //! # Ok(())
 //! # }
 //! ```

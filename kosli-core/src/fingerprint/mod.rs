@@ -13,7 +13,7 @@
 //! use kosli_core::fingerprint::{self, Fingerprinter};
 //! let jar = fingerprint::file("target/app.jar")?;
 //! let site = Fingerprinter::new().exclude("**/*.log").dir("public/")?;
-//! println!("{jar} {site}");
+//! tracing::info!(%jar, %site, "fingerprinted");
 //! # Ok::<(), kosli_core::Error>(())
 //! ```
 

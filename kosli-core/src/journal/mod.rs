@@ -78,7 +78,7 @@
 //! // Later, with a host, token and org:
 //! let online = Client::new(Config::builder().journal_dir("/var/tmp/kosli-journal").load()?)?;
 //! let report = online.flush_journal().await?;
-//! println!("{report}");
+//! tracing::info!("{report}");
 //! # Ok(())
 //! # }
 //! ```

@@ -7,7 +7,7 @@
 //! use kosli_core::ops::artifacts_read::{ArtifactSelector, GetArtifact, ListArtifacts};
 //! let selector: ArtifactSelector = "payments-api@bd81e921".parse()?;
 //! for artifact in client.get_artifacts(&GetArtifact::new(selector)).await? {
-//!     println!("{} {}", artifact.filename, artifact.state.as_deref().unwrap_or(""));
+//!     tracing::info!(name = %artifact.filename, state = ?artifact.state, "artifact");
 //! }
 //! let every = client.list_all_artifacts(&ListArtifacts::flow("payments-api")).await?;
 //! # let _ = every;

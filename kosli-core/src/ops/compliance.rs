@@ -8,7 +8,7 @@
 //! use kosli_core::ops::compliance::AssertArtifact;
 //! let verdict = client.assert_artifact(&AssertArtifact::new(fp).flow("payments-api")).await?;
 //! for reason in verdict.reasons() {
-//!     eprintln!("{reason}");
+//!     tracing::warn!("{reason}");
 //! }
 //! verdict.into_result()?; // a `PolicyDenied` error when it is not compliant
 //! # Ok(())
