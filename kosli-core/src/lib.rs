@@ -33,6 +33,7 @@ pub mod operations;
 pub mod ops;
 pub mod progress;
 pub mod provenance;
+pub mod snapshot;
 
 pub use artifact::{ArtifactRef, ArtifactType};
 pub use client::{Client, Outcome};

@@ -127,6 +127,18 @@ pub static SNAPSHOT_SERVER: Operation = Operation::new(
     Method::Put,
     "/api/v2/environments/{org}/{env}/report/server",
 );
+/// `kosli snapshot docker`: `PUT /api/v2/environments/{org}/{env}/report/docker`, JSON.
+pub static SNAPSHOT_DOCKER: Operation = Operation::new(
+    "snapshot_docker",
+    Method::Put,
+    "/api/v2/environments/{org}/{env}/report/docker",
+);
+/// `kosli snapshot k8s`: `PUT /api/v2/environments/{org}/{env}/report/K8S`, JSON.
+pub static SNAPSHOT_K8S: Operation = Operation::new(
+    "snapshot_k8s",
+    Method::Put,
+    "/api/v2/environments/{org}/{env}/report/K8S",
+);
 /// `kosli allow artifact`: `PUT /api/v2/allowlists/{org}/{env}`, JSON.
 pub static ALLOW_ARTIFACT: Operation = Operation::new(
     "allow_artifact",
@@ -174,6 +186,8 @@ pub static ALL: &[&Operation] = &[
     &GET_ENVIRONMENT,
     &LIST_ENVIRONMENTS,
     &SNAPSHOT_SERVER,
+    &SNAPSHOT_DOCKER,
+    &SNAPSHOT_K8S,
     &ALLOW_ARTIFACT,
     &ASSERT_ARTIFACT,
     &GET_ARTIFACT,

@@ -31,6 +31,8 @@ PENDING: dict[str, str] = {
     "get_artifact": WRITTEN_LATER,
     "get_artifacts_by_commit": WRITTEN_LATER,
     "list_artifacts": WRITTEN_LATER,
+    "snapshot_docker": "image fingerprints and docker/k8s snapshots (issue 11): binding not written yet",
+    "snapshot_k8s": "image fingerprints and docker/k8s snapshots (issue 11): binding not written yet",
 }
 
 

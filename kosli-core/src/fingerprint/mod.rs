@@ -22,6 +22,7 @@ mod exclude;
 pub(crate) mod glob;
 pub(crate) mod gopath;
 mod hasher;
+pub mod image;
 mod pool;
 #[cfg(test)]
 mod tests;
