@@ -23,6 +23,8 @@ pub mod artifact;
 pub mod blocking;
 pub mod client;
 pub mod config;
+pub mod deploy;
+pub mod drift;
 pub mod dryrun;
 pub mod error;
 pub mod evidence;

@@ -168,6 +168,31 @@ pub static GET_ARTIFACTS_BY_COMMIT: Operation = Operation::new(
 pub static LIST_ARTIFACTS: Operation =
     Operation::new("list_artifacts", Method::Get, "/api/v2/artifacts/{org}");
 
+/// `kosli get trail`: `GET /api/v2/trails/{org}/{flow}/{trail}`.
+pub static GET_TRAIL: Operation =
+    Operation::new("get_trail", Method::Get, "/api/v2/trails/{org}/{flow}/{trail}");
+/// `kosli list trails`: `GET /api/v2/trails/{org}` (flow, fingerprint and tag in the query).
+pub static LIST_TRAILS: Operation =
+    Operation::new("list_trails", Method::Get, "/api/v2/trails/{org}");
+/// `kosli get snapshot ENV[#N|~N|@{T}]`: `GET /api/v2/snapshots/{org}/{env}/{snappish}`.
+pub static GET_SNAPSHOT: Operation = Operation::new(
+    "get_snapshot",
+    Method::Get,
+    "/api/v2/snapshots/{org}/{env}/{snappish}",
+);
+/// `kosli list snapshots`: `GET /api/v2/snapshots/{org}/{env}`.
+pub static LIST_SNAPSHOTS: Operation =
+    Operation::new("list_snapshots", Method::Get, "/api/v2/snapshots/{org}/{env}");
+/// `kosli log environment`: `GET /api/v2/environments/{org}/{env}/events`.
+pub static LOG_ENVIRONMENT: Operation = Operation::new(
+    "log_environment",
+    Method::Get,
+    "/api/v2/environments/{org}/{env}/events",
+);
+/// `kosli diff snapshots`: `GET /api/v2/env-diff/{org}` (the two snappishes in the query).
+pub static DIFF_SNAPSHOTS: Operation =
+    Operation::new("diff_snapshots", Method::Get, "/api/v2/env-diff/{org}");
+
 /// Every operation the SDK implements.
 pub static ALL: &[&Operation] = &[
     &STATUS,
@@ -193,6 +218,12 @@ pub static ALL: &[&Operation] = &[
     &GET_ARTIFACT,
     &GET_ARTIFACTS_BY_COMMIT,
     &LIST_ARTIFACTS,
+    &GET_TRAIL,
+    &LIST_TRAILS,
+    &GET_SNAPSHOT,
+    &LIST_SNAPSHOTS,
+    &LOG_ENVIRONMENT,
+    &DIFF_SNAPSHOTS,
 ];
 
 /// The operation named `name`, if the SDK has it.

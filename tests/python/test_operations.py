@@ -12,6 +12,7 @@ WRITTEN_LATER = (
     "added to the core (issues 6-8) after kosli.Client was written; its Python method is not "
     "written yet"
 )
+READS_LATER = "environment history reads (issue 12): binding not written yet"
 PENDING: dict[str, str] = {
     "create_flow": WRITTEN_LATER,
     "create_flow_legacy": WRITTEN_LATER,
@@ -31,6 +32,12 @@ PENDING: dict[str, str] = {
     "get_artifact": WRITTEN_LATER,
     "get_artifacts_by_commit": WRITTEN_LATER,
     "list_artifacts": WRITTEN_LATER,
+    "get_trail": READS_LATER,
+    "list_trails": READS_LATER,
+    "get_snapshot": READS_LATER,
+    "list_snapshots": READS_LATER,
+    "log_environment": READS_LATER,
+    "diff_snapshots": READS_LATER,
     "snapshot_docker": "image fingerprints and docker/k8s snapshots (issue 11): binding not written yet",
     "snapshot_k8s": "image fingerprints and docker/k8s snapshots (issue 11): binding not written yet",
 }

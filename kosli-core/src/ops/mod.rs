@@ -10,6 +10,7 @@ pub mod attestations;
 pub mod compliance;
 pub mod environments;
 pub mod flows;
+pub mod history;
 pub mod naming;
 pub mod snapshots;
 pub mod trails;
