@@ -169,8 +169,11 @@ pub static LIST_ARTIFACTS: Operation =
     Operation::new("list_artifacts", Method::Get, "/api/v2/artifacts/{org}");
 
 /// `kosli get trail`: `GET /api/v2/trails/{org}/{flow}/{trail}`.
-pub static GET_TRAIL: Operation =
-    Operation::new("get_trail", Method::Get, "/api/v2/trails/{org}/{flow}/{trail}");
+pub static GET_TRAIL: Operation = Operation::new(
+    "get_trail",
+    Method::Get,
+    "/api/v2/trails/{org}/{flow}/{trail}",
+);
 /// `kosli list trails`: `GET /api/v2/trails/{org}` (flow, fingerprint and tag in the query).
 pub static LIST_TRAILS: Operation =
     Operation::new("list_trails", Method::Get, "/api/v2/trails/{org}");
@@ -181,8 +184,11 @@ pub static GET_SNAPSHOT: Operation = Operation::new(
     "/api/v2/snapshots/{org}/{env}/{snappish}",
 );
 /// `kosli list snapshots`: `GET /api/v2/snapshots/{org}/{env}`.
-pub static LIST_SNAPSHOTS: Operation =
-    Operation::new("list_snapshots", Method::Get, "/api/v2/snapshots/{org}/{env}");
+pub static LIST_SNAPSHOTS: Operation = Operation::new(
+    "list_snapshots",
+    Method::Get,
+    "/api/v2/snapshots/{org}/{env}",
+);
 /// `kosli log environment`: `GET /api/v2/environments/{org}/{env}/events`.
 pub static LOG_ENVIRONMENT: Operation = Operation::new(
     "log_environment",
