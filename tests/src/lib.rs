@@ -7,7 +7,10 @@ use std::process::Command;
 use std::sync::{Mutex, OnceLock};
 
 pub mod fake;
+pub mod fake_docker;
+pub mod fake_kube;
 pub mod journal_load;
+pub mod registry;
 
 /// The folder of committed fixtures (`tests/fixtures`).
 pub fn fixtures_dir() -> PathBuf {

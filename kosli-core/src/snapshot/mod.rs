@@ -67,7 +67,9 @@ impl Collector {
             Collector::K8s(o) => {
                 o.selector.check_flags()?;
                 let cluster = k8s::K8sCluster::connect(o.kubeconfig.as_deref())?;
-                Ok(Snapshot::K8s(cluster.snapshot(environment, &o.selector).await?))
+                Ok(Snapshot::K8s(
+                    cluster.snapshot(environment, &o.selector).await?,
+                ))
             }
         }
     }

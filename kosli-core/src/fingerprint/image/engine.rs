@@ -165,10 +165,7 @@ impl DockerEngine {
             .await
             .map_err(|e| self.connect_error(&e))?;
         let status = answer.status().as_u16();
-        let body = answer
-            .bytes()
-            .await
-            .map_err(|e| self.connect_error(&e))?;
+        let body = answer.bytes().await.map_err(|e| self.connect_error(&e))?;
         if status != 200 {
             let message = serde_json::from_slice::<serde_json::Value>(&body)
                 .ok()
@@ -245,7 +242,10 @@ mod tests {
         assert_eq!(select_repo_digest("acme/tool:2.0", &two), Some("99"));
         assert_eq!(select_repo_digest("ghcr.io/acme/tool", &two), Some("88"));
         assert_eq!(select_repo_digest("other", &two), None);
-        assert_eq!(select_repo_digest("anything", &v(&["x@sha256:11"])), Some("11"));
+        assert_eq!(
+            select_repo_digest("anything", &v(&["x@sha256:11"])),
+            Some("11")
+        );
         assert_eq!(select_repo_digest(&"a".repeat(64), &two), Some("88"));
         assert_eq!(select_repo_digest("nginx", &[]), None);
         // A registry port cuts the name at its first `:` (the CLI's behaviour).

@@ -257,10 +257,12 @@ async fn digest(image: &ImageReference, options: &RegistryOptions) -> Result<Fin
             hex
         }
     };
-    let hex = digest.strip_prefix("sha256:").ok_or_else(|| Error::Fingerprint {
-        path: image.given.clone().into(),
-        message: format!("{reading}: unsupported digest algorithm in {digest}"),
-    })?;
+    let hex = digest
+        .strip_prefix("sha256:")
+        .ok_or_else(|| Error::Fingerprint {
+            path: image.given.clone().into(),
+            message: format!("{reading}: unsupported digest algorithm in {digest}"),
+        })?;
     hex.parse()
 }
 

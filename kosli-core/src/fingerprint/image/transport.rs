@@ -37,7 +37,11 @@ pub(crate) fn http_client(
             }
         }
     }
-    .map_err(|e| Error::config(format!("could not set up TLS certificate verification: {e}")))?;
+    .map_err(|e| {
+        Error::config(format!(
+            "could not set up TLS certificate verification: {e}"
+        ))
+    })?;
     let tls = rustls::ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
         .map_err(|e| Error::config(format!("could not set up TLS: {e}")))?
@@ -66,11 +70,16 @@ pub(crate) fn client_with_tls(
     }
     #[cfg(not(unix))]
     if unix_socket.is_some() {
-        return Err(Error::config("unix sockets are not available on this platform"));
+        return Err(Error::config(
+            "unix sockets are not available on this platform",
+        ));
     }
-    builder
-        .build()
-        .map_err(|e| Error::config(format!("could not set up the HTTP client: {}", describe(&e))))
+    builder.build().map_err(|e| {
+        Error::config(format!(
+            "could not set up the HTTP client: {}",
+            describe(&e)
+        ))
+    })
 }
 
 /// PEM certificates from `path`; none is an error.

@@ -111,7 +111,10 @@ impl std::fmt::Debug for Connection {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Connection")
             .field("server", &self.server)
-            .field("authorization", &self.authorization.as_ref().map(|_| "[REDACTED]"))
+            .field(
+                "authorization",
+                &self.authorization.as_ref().map(|_| "[REDACTED]"),
+            )
             .finish()
     }
 }
@@ -153,20 +156,29 @@ fn from_file(path: &Path, timeout: Duration) -> Result<Connection> {
         .current_context
         .clone()
         .or_else(|| config.contexts.first().map(|c| c.name.clone()))
-        .ok_or_else(|| build_error("invalid configuration: no configuration has been provided".into()))?;
+        .ok_or_else(|| {
+            build_error("invalid configuration: no configuration has been provided".into())
+        })?;
     let context = find(&config.contexts, &context_name).ok_or_else(|| {
-        build_error(format!("context was not found for specified context: {context_name}"))
+        build_error(format!(
+            "context was not found for specified context: {context_name}"
+        ))
     })?;
-    let cluster = find(&config.clusters, &context.cluster).ok_or_else(|| {
-        build_error(format!("cluster \"{}\" not found", context.cluster))
-    })?;
+    let cluster = find(&config.clusters, &context.cluster)
+        .ok_or_else(|| build_error(format!("cluster \"{}\" not found", context.cluster)))?;
     let empty = User::default();
     let user = match &context.user {
         Some(u) => find(&config.users, u).unwrap_or(&empty),
         None => &empty,
     };
     let base = path.parent().unwrap_or(Path::new("."));
-    let resolve = |p: &PathBuf| if p.is_absolute() { p.clone() } else { base.join(p) };
+    let resolve = |p: &PathBuf| {
+        if p.is_absolute() {
+            p.clone()
+        } else {
+            base.join(p)
+        }
+    };
     if cluster.insecure_skip_tls_verify {
         return Err(build_error(
             "insecure-skip-tls-verify is not supported by this SDK: give the cluster's certificate-authority".into(),
@@ -177,8 +189,14 @@ fn from_file(path: &Path, timeout: Duration) -> Result<Connection> {
             "auth-provider users are not supported by this SDK: use a token, a client certificate or an exec plugin".into(),
         ));
     }
-    let ca = match (&cluster.certificate_authority_data, &cluster.certificate_authority) {
-        (Some(data), _) => Some(transport::parse_certs(&decode(data, "certificate-authority-data")?, "certificate-authority-data")?),
+    let ca = match (
+        &cluster.certificate_authority_data,
+        &cluster.certificate_authority,
+    ) {
+        (Some(data), _) => Some(transport::parse_certs(
+            &decode(data, "certificate-authority-data")?,
+            "certificate-authority-data",
+        )?),
         (None, Some(file)) => Some(transport::read_certs(&resolve(file))?),
         _ => None,
     };
@@ -208,7 +226,10 @@ fn from_file(path: &Path, timeout: Duration) -> Result<Connection> {
         None
     };
     if !https && (user.token.is_some() || user.token_file.is_some()) {
-        tracing::debug!("not sending the kubeconfig token to the plain http server {}", cluster.server);
+        tracing::debug!(
+            "not sending the kubeconfig token to the plain http server {}",
+            cluster.server
+        );
     }
     let client_auth = match (cert_pem, key_pem) {
         (Some(c), Some(k)) => Some((c, k)),
@@ -223,8 +244,12 @@ fn from_file(path: &Path, timeout: Duration) -> Result<Connection> {
 }
 
 fn in_cluster(timeout: Duration) -> Result<Connection> {
-    let host = std::env::var("KUBERNETES_SERVICE_HOST").ok().filter(|h| !h.is_empty());
-    let port = std::env::var("KUBERNETES_SERVICE_PORT").ok().filter(|p| !p.is_empty());
+    let host = std::env::var("KUBERNETES_SERVICE_HOST")
+        .ok()
+        .filter(|h| !h.is_empty());
+    let port = std::env::var("KUBERNETES_SERVICE_PORT")
+        .ok()
+        .filter(|p| !p.is_empty());
     let (Some(host), Some(port)) = (host, port) else {
         return Err(build_error(
             "no kubeconfig file and not running in a cluster (KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT are not set)".into(),
@@ -233,7 +258,11 @@ fn in_cluster(timeout: Duration) -> Result<Connection> {
     let dir = Path::new(SERVICE_ACCOUNT);
     let token = read_token(&dir.join("token"))?;
     let ca = transport::read_certs(&dir.join("ca.crt"))?;
-    let host = if host.contains(':') { format!("[{host}]") } else { host };
+    let host = if host.contains(':') {
+        format!("[{host}]")
+    } else {
+        host
+    };
     Ok(Connection {
         server: format!("https://{host}:{port}"),
         http: client(Some(ca), None, timeout)?,
@@ -242,7 +271,9 @@ fn in_cluster(timeout: Duration) -> Result<Connection> {
 }
 
 fn find<'a, T>(list: &'a [Named<T>], name: &str) -> Option<&'a T> {
-    list.iter().find(|n| n.name == name).and_then(|n| n.value.as_ref())
+    list.iter()
+        .find(|n| n.name == name)
+        .and_then(|n| n.value.as_ref())
 }
 
 fn decode(data: &str, field: &str) -> Result<Vec<u8>> {
@@ -292,12 +323,21 @@ fn exec_token(exec: &Exec) -> Result<String> {
         )));
     }
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).map_err(|e| {
-        Error::parse(None, Some(e.line() as u64), format!("the credential plugin {}'s output: {e}", exec.command))
+        Error::parse(
+            None,
+            Some(e.line() as u64),
+            format!("the credential plugin {}'s output: {e}", exec.command),
+        )
     })?;
     v.pointer("/status/token")
         .and_then(|t| t.as_str())
         .map(str::to_string)
-        .ok_or_else(|| Error::config(format!("the credential plugin {} gave no status.token", exec.command)))
+        .ok_or_else(|| {
+            Error::config(format!(
+                "the credential plugin {} gave no status.token",
+                exec.command
+            ))
+        })
 }
 
 /// TLS for the API server: its CA alone when given (as client-go), else the platform's roots;
@@ -322,8 +362,11 @@ fn client(
             builder.with_root_certificates(roots)
         }
         None => {
-            let verifier = rustls_platform_verifier::Verifier::new(provider)
-                .map_err(|e| Error::config(format!("could not set up TLS certificate verification: {e}")))?;
+            let verifier = rustls_platform_verifier::Verifier::new(provider).map_err(|e| {
+                Error::config(format!(
+                    "could not set up TLS certificate verification: {e}"
+                ))
+            })?;
             builder
                 .dangerous() // not dangerous: the platform verifier checks certificates fully
                 .with_custom_certificate_verifier(Arc::new(verifier))
@@ -368,7 +411,14 @@ mod tests {
         assert!(c.authorization.is_none());
         let c = connect(Some(&write("https://127.0.0.1:1/")), Duration::from_secs(1)).unwrap();
         assert_eq!(c.server, "https://127.0.0.1:1");
-        assert_eq!(c.authorization.unwrap().to_str().unwrap(), "Bearer kube-token-abc");
-        assert!(!format!("{:?}", connect(Some(&write("https://x")), Duration::from_secs(1)).unwrap()).contains("kube-token"));
+        assert_eq!(
+            c.authorization.unwrap().to_str().unwrap(),
+            "Bearer kube-token-abc"
+        );
+        assert!(!format!(
+            "{:?}",
+            connect(Some(&write("https://x")), Duration::from_secs(1)).unwrap()
+        )
+        .contains("kube-token"));
     }
 }

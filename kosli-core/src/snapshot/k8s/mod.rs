@@ -376,14 +376,17 @@ fn rfc3339_seconds(s: &str) -> Option<i64> {
     let (h, mi, se) = (num(11..13)?, num(14..16)?, num(17..19)?);
     let mut rest = &s[19..];
     if let Some(frac) = rest.strip_prefix('.') {
-        let end = frac.find(|c: char| !c.is_ascii_digit()).unwrap_or(frac.len());
+        let end = frac
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(frac.len());
         rest = &frac[end..];
     }
     let offset = match rest {
         "Z" | "z" => 0,
         tz if tz.len() == 6 => {
             let sign = if tz.starts_with('-') { -1 } else { 1 };
-            sign * (tz.get(1..3)?.parse::<i64>().ok()? * 3600 + tz.get(4..6)?.parse::<i64>().ok()? * 60)
+            sign * (tz.get(1..3)?.parse::<i64>().ok()? * 3600
+                + tz.get(4..6)?.parse::<i64>().ok()? * 60)
         }
         _ => return None,
     };
@@ -406,7 +409,10 @@ mod tests {
     fn timestamps() {
         assert_eq!(rfc3339_seconds("1970-01-01T00:00:00Z"), Some(0));
         assert_eq!(rfc3339_seconds("2024-06-01T00:00:00Z"), Some(1717200000));
-        assert_eq!(rfc3339_seconds("2024-06-01T02:00:00.5+02:00"), Some(1717200000));
+        assert_eq!(
+            rfc3339_seconds("2024-06-01T02:00:00.5+02:00"),
+            Some(1717200000)
+        );
         assert_eq!(rfc3339_seconds("nope"), None);
     }
 
@@ -421,7 +427,9 @@ mod tests {
             serde_json::to_string(&a).unwrap(),
             r#"{"podName":"web","namespace":"prod","digests":{"nginx:1.25":"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"},"creationTimestamp":1717999200,"owners":null}"#
         );
-        let pending: Pod = serde_json::from_str(r#"{"metadata":{"name":"p"},"status":{"phase":"Pending"}}"#).unwrap();
+        let pending: Pod =
+            serde_json::from_str(r#"{"metadata":{"name":"p"},"status":{"phase":"Pending"}}"#)
+                .unwrap();
         assert!(artifact(pending).is_none());
         let starting: Pod = serde_json::from_str(r#"{"metadata":{"name":"starting-1","namespace":"staging"},"status":{"phase":"Running","containerStatuses":[{"name":"s","image":"x","imageID":""}]}}"#).unwrap();
         assert_eq!(

@@ -269,9 +269,10 @@ impl K8sEnvironments {
                     "invalid config for environment '{name}': cannot combine '{a}' with '{b}'"
                 )));
             }
-            entry.selector.compile().map_err(|e| {
-                invalid(&format!("invalid config for environment '{name}': {e}"))
-            })?;
+            entry
+                .selector
+                .compile()
+                .map_err(|e| invalid(&format!("invalid config for environment '{name}': {e}")))?;
             environments.push(K8sEnvironment {
                 name,
                 selector: entry.selector,
@@ -369,7 +370,11 @@ mod tests {
         }
         let e = K8sEnvironments::parse("environments:\n  - name: [\n", None).unwrap_err();
         assert_eq!(e.kind(), crate::ErrorKind::Parse);
-        assert!(e.to_string().starts_with("failed to parse config file: yaml: line "), "{e}");
+        assert!(
+            e.to_string()
+                .starts_with("failed to parse config file: yaml: line "),
+            "{e}"
+        );
         let ok = K8sEnvironments::parse(
             "environments:\n  - name: a\n    namespaces: [x, y]\n  - name: b\n    excludeNamespacesRegex: ['^kube-']\n",
             None,
