@@ -33,6 +33,7 @@ pub mod journal;
 pub mod model;
 pub mod operations;
 pub mod ops;
+pub mod policy;
 pub mod progress;
 pub mod provenance;
 pub mod snapshot;

@@ -199,6 +199,33 @@ pub static LOG_ENVIRONMENT: Operation = Operation::new(
 pub static DIFF_SNAPSHOTS: Operation =
     Operation::new("diff_snapshots", Method::Get, "/api/v2/env-diff/{org}");
 
+/// `kosli create policy`: `PUT /api/v2/policies/{org}`, multipart (`payload`, `policy_file`).
+pub static CREATE_POLICY: Operation =
+    Operation::new("create_policy", Method::Put, "/api/v2/policies/{org}");
+/// `kosli attach-policy`, per environment: `POST /api/v2/environments/{org}/{env}/policies`.
+pub static ATTACH_POLICY: Operation = Operation::new(
+    "attach_policy",
+    Method::Post,
+    "/api/v2/environments/{org}/{env}/policies",
+);
+/// `kosli detach-policy`, per environment: `DELETE /api/v2/environments/{org}/{env}/policies`
+/// (with a JSON body).
+pub static DETACH_POLICY: Operation = Operation::new(
+    "detach_policy",
+    Method::Delete,
+    "/api/v2/environments/{org}/{env}/policies",
+);
+/// `kosli get policy`: `GET /api/v2/policies/{org}/{policy}`.
+pub static GET_POLICY: Operation =
+    Operation::new("get_policy", Method::Get, "/api/v2/policies/{org}/{policy}");
+/// `kosli list policies`: `GET /api/v2/policies/{org}`.
+pub static LIST_POLICIES: Operation =
+    Operation::new("list_policies", Method::Get, "/api/v2/policies/{org}");
+/// An attestation's details by id (`evaluate trail`): `GET /api/v2/attestations/{org}`,
+/// `attestation_id` in the query.
+pub static GET_ATTESTATION: Operation =
+    Operation::new("get_attestation", Method::Get, "/api/v2/attestations/{org}");
+
 /// Every operation the SDK implements.
 pub static ALL: &[&Operation] = &[
     &STATUS,
@@ -230,6 +257,12 @@ pub static ALL: &[&Operation] = &[
     &LIST_SNAPSHOTS,
     &LOG_ENVIRONMENT,
     &DIFF_SNAPSHOTS,
+    &CREATE_POLICY,
+    &ATTACH_POLICY,
+    &DETACH_POLICY,
+    &GET_POLICY,
+    &LIST_POLICIES,
+    &GET_ATTESTATION,
 ];
 
 /// The operation named `name`, if the SDK has it.

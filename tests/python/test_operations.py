@@ -40,6 +40,12 @@ PENDING: dict[str, str] = {
     "diff_snapshots": READS_LATER,
     "snapshot_docker": "image fingerprints and docker/k8s snapshots (issue 11): binding not written yet",
     "snapshot_k8s": "image fingerprints and docker/k8s snapshots (issue 11): binding not written yet",
+    "create_policy": "policy operations (issue 10): binding not written yet",
+    "attach_policy": "policy operations (issue 10): binding not written yet",
+    "detach_policy": "policy operations (issue 10): binding not written yet",
+    "get_policy": "policy operations (issue 10): binding not written yet",
+    "list_policies": "policy operations (issue 10): binding not written yet",
+    "get_attestation": "policy operations (issue 10): binding not written yet",
 }
 
 
