@@ -36,6 +36,7 @@ pub mod ops;
 pub mod policy;
 pub mod progress;
 pub mod provenance;
+pub mod review;
 pub mod snapshot;
 
 pub use artifact::{ArtifactRef, ArtifactType};

@@ -101,6 +101,18 @@ pub static ATTEST_PULL_REQUEST: Operation = Operation::new(
     Method::Post,
     "/api/v2/attestations/{org}/{flow}/trail/{trail}/pull_request",
 );
+/// `kosli attest sonar`: multipart.
+pub static ATTEST_SONAR: Operation = Operation::new(
+    "attest_sonar",
+    Method::Post,
+    "/api/v2/attestations/{org}/{flow}/trail/{trail}/sonar",
+);
+/// `kosli attest jira`: multipart.
+pub static ATTEST_JIRA: Operation = Operation::new(
+    "attest_jira",
+    Method::Post,
+    "/api/v2/attestations/{org}/{flow}/trail/{trail}/jira",
+);
 
 /// `kosli create environment`: `PUT /api/v2/environments/{org}`, JSON.
 pub static CREATE_ENVIRONMENT: Operation = Operation::new(
@@ -240,6 +252,8 @@ pub static ALL: &[&Operation] = &[
     &ATTEST_SNYK,
     &ATTEST_CUSTOM,
     &ATTEST_PULL_REQUEST,
+    &ATTEST_SONAR,
+    &ATTEST_JIRA,
     &CREATE_ENVIRONMENT,
     &GET_ENVIRONMENT,
     &LIST_ENVIRONMENTS,

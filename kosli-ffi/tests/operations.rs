@@ -46,6 +46,9 @@ const NOT_EXPORTED_YET: &[&str] = &[
     "get_policy",
     "list_policies",
     "get_attestation",
+    // external evidence (issue 14): binding not written yet
+    "attest_sonar",
+    "attest_jira",
 ];
 
 #[test]

@@ -46,6 +46,8 @@ PENDING: dict[str, str] = {
     "get_policy": "policy operations (issue 10): binding not written yet",
     "list_policies": "policy operations (issue 10): binding not written yet",
     "get_attestation": "policy operations (issue 10): binding not written yet",
+    "attest_sonar": "external evidence (issue 14): binding not written yet",
+    "attest_jira": "external evidence (issue 14): binding not written yet",
 }
 
 

@@ -17,6 +17,7 @@
 mod cancel;
 pub mod clock;
 mod error_body;
+mod external;
 mod gofmt;
 mod multipart;
 mod outcome;
@@ -36,6 +37,7 @@ use crate::operations;
 
 pub use cancel::CancelHandle;
 pub use clock::{Clock, SystemClock, VirtualClock};
+pub use external::ExternalRequest;
 pub use outcome::{HostOutcome, Outcome, Response};
 pub use request::{escape_path_segment, escape_query, Body, Part, Request};
 
@@ -305,6 +307,7 @@ impl Client {
             url,
             content_type,
             body,
+            headers: Vec::new(),
         };
         retry::send_with_retries(
             &self.inner.http,

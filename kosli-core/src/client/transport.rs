@@ -103,6 +103,9 @@ pub(crate) struct Prepared {
     pub(crate) url: Url,
     pub(crate) content_type: String,
     pub(crate) body: Option<Bytes>,
+    /// Headers of the caller's, sent after the others (a provider's own auth header; their
+    /// values are marked sensitive).
+    pub(crate) headers: Vec<(reqwest::header::HeaderName, HeaderValue)>,
 }
 
 /// The raw answer of one attempt.
@@ -121,8 +124,13 @@ pub(crate) async fn attempt(
     timeout: Option<Duration>,
 ) -> std::result::Result<RawAnswer, reqwest::Error> {
     let mut req = http.request(prepared.method.clone(), prepared.url.clone());
-    if let Ok(ct) = HeaderValue::from_str(&prepared.content_type) {
-        req = req.header(CONTENT_TYPE, ct);
+    if !prepared.content_type.is_empty() {
+        if let Ok(ct) = HeaderValue::from_str(&prepared.content_type) {
+            req = req.header(CONTENT_TYPE, ct);
+        }
+    }
+    for (name, value) in &prepared.headers {
+        req = req.header(name.clone(), value.clone());
     }
     if let Some(token) = token {
         // Marked sensitive so that no layer below prints it (hyper and reqwest show
