@@ -225,7 +225,7 @@ fn parse_file_into(
     out: &mut Vec<SuiteSummary>,
 ) -> Result<()> {
     let file = File::open(path).map_err(|e| Error::io("open", path, e))?;
-    let mut input = BufReader::with_capacity(256 * 1024, file);
+    let mut input = BufReader::with_capacity(64 * 1024, file);
     let head = input.fill_buf().map_err(|e| Error::io("read", path, e))?;
     let (enc, bom) = encoding::sniff(head).map_err(|msg| xml_error(Some(path), 1, &msg))?;
     if let XmlEncoding::Whole(_) = enc {

@@ -95,22 +95,14 @@ pub(crate) fn read_suites<R: BufRead>(
     let mut buf = Vec::with_capacity(4096);
     loop {
         let before = reader.buffer_position();
-        let event = match reader.read_event_into(&mut buf) {
-            Ok(event) => event,
-            Err(e) => {
-                return Err(Fail {
-                    offset: reader.error_position(),
-                    message: go_wording(&e),
-                })
-            }
-        };
-        let at = reader.buffer_position();
-        let result = match event {
-            Event::Start(e) => state.start(&e, visitor, out),
-            Event::Empty(e) => state
-                .start(&e, visitor, out)
-                .and_then(|()| state.end(visitor, out)),
-            Event::End(e) => match state.check_end(e.name().as_ref()) {
+        // Matched in place (not bound first): moving the event out cost a stall per event.
+        let result = match reader.read_event_into(&mut buf) {
+            Ok(Event::Start(e)) => state.start(&e).map(|frame| state.open(frame, &e)),
+            // An empty element opens and closes at once: nothing goes on the stacks.
+            Ok(Event::Empty(e)) => state
+                .start(&e)
+                .and_then(|frame| state.close(frame, visitor, out)),
+            Ok(Event::End(e)) => match state.check_end(e.name().as_ref()) {
                 Ok(()) => state.end(visitor, out),
                 Err(message) => {
                     return Err(Fail {
@@ -119,14 +111,21 @@ pub(crate) fn read_suites<R: BufRead>(
                     })
                 }
             },
-            Event::GeneralRef(r) => check_reference(&r),
-            Event::Decl(d) => {
+            Ok(Event::GeneralRef(r)) => check_reference(&r),
+            Ok(Event::Decl(d)) => {
                 let label = d.encoding().and_then(Result::ok);
                 check_declared_encoding(label.as_deref(), state.enc)
             }
-            Event::Eof => break,
-            _ => Ok(()),
+            Ok(Event::Eof) => break,
+            Ok(_) => Ok(()),
+            Err(e) => {
+                return Err(Fail {
+                    offset: reader.error_position(),
+                    message: go_wording(&e),
+                })
+            }
         };
+        let at = reader.buffer_position();
         if let Err(message) = result {
             return Err(Fail {
                 offset: at,
@@ -158,12 +157,8 @@ struct State {
 }
 
 impl State {
-    fn start(
-        &mut self,
-        e: &BytesStart<'_>,
-        _visitor: &mut dyn TestCaseVisitor,
-        _out: &mut [SuiteSummary],
-    ) -> Result<(), String> {
+    /// What a start tag opens, with its effect on the open suite and testcase.
+    fn start(&mut self, e: &BytesStart<'_>) -> Result<Frame, String> {
         let qname = e.name();
         let local = go_local_name(qname.as_ref());
         let parent = self.frames.last().copied().unwrap_or(Frame::Outside);
@@ -255,10 +250,14 @@ impl State {
             }
             Frame::Ignored => Frame::Ignored,
         };
+        Ok(frame)
+    }
+
+    /// Pushes an element that stays open until its end tag.
+    fn open(&mut self, frame: Frame, e: &BytesStart<'_>) {
         self.frames.push(frame);
         self.name_starts.push(self.names.len());
-        self.names.extend_from_slice(qname.as_ref());
-        Ok(())
+        self.names.extend_from_slice(e.name().as_ref());
     }
 
     /// An end tag must close the innermost open element (Go's words when it does not).
@@ -280,17 +279,30 @@ impl State {
         ))
     }
 
+    /// Pops the innermost open element (its end tag was checked) and closes it.
     fn end(
         &mut self,
         visitor: &mut dyn TestCaseVisitor,
         out: &mut Vec<SuiteSummary>,
     ) -> Result<(), String> {
-        let frame = self.frames.pop();
+        let Some(frame) = self.frames.pop() else {
+            return Ok(());
+        };
         if let Some(start) = self.name_starts.pop() {
             self.names.truncate(start);
         }
+        self.close(frame, visitor, out)
+    }
+
+    /// Folds a finished suite or testcase into its parent (or the output).
+    fn close(
+        &mut self,
+        frame: Frame,
+        visitor: &mut dyn TestCaseVisitor,
+        out: &mut Vec<SuiteSummary>,
+    ) -> Result<(), String> {
         match frame {
-            Some(Frame::Suite) => {
+            Frame::Suite => {
                 let Some(done) = self.suites.pop() else {
                     return Ok(());
                 };
@@ -314,7 +326,7 @@ impl State {
                     }),
                 }
             }
-            Some(Frame::TestCase) => {
+            Frame::TestCase => {
                 let Some(case) = self.case.take() else {
                     return Ok(());
                 };
@@ -353,17 +365,26 @@ impl State {
         wanted: [&[u8]; N],
     ) -> Result<[Option<Cow<'e, str>>; N], String> {
         let mut values: [Option<Cow<'e, str>>; N] = std::array::from_fn(|_| None);
-        let mut pairs = RawAttributes {
-            raw: e.attributes_raw(),
-            at: 0,
-        };
+        let raw = e.attributes_raw();
+        // Every value is checked (encoding, entities), wanted or not, as Go's decoder does, so
+        // asking for more detail never changes which files are accepted. A tag that is plain
+        // ASCII without `&`, `<` or CR needs no work per value: one look at the whole tag is
+        // much cheaper than a search in each short value (the hot path).
+        let tag_plain = is_plain(raw);
+        let mut pairs = RawAttributes { raw, at: 0 };
         while let Some((key, value)) = pairs.next_pair()? {
             let local = go_local_name(key);
-            // Every value is checked (encoding, entities), wanted or not, as Go's decoder
-            // does, so asking for more detail never changes which files are accepted. Plain
-            // ASCII without `&`, `<` or CR needs no work: the hot path.
-            let plain = value.is_ascii() && memchr::memchr3(b'&', b'<', b'\r', value).is_none();
-            match wanted.iter().position(|w| *w == local) {
+            let slot = wanted.iter().position(|w| short_eq(w, local));
+            if tag_plain {
+                if let Some(i) = slot {
+                    values[i] = Some(Cow::Borrowed(
+                        std::str::from_utf8(value).map_err(|_| "invalid UTF-8".to_owned())?,
+                    ));
+                }
+                continue;
+            }
+            let plain = is_plain(value);
+            match slot {
                 Some(i) if plain => {
                     values[i] = Some(Cow::Borrowed(
                         std::str::from_utf8(value).map_err(|_| "invalid UTF-8".to_owned())?,
@@ -371,12 +392,52 @@ impl State {
                 }
                 Some(i) => values[i] = Some(self.attr_text(value)?),
                 None if plain => {}
+                // Unwanted: checked without building the text when that is possible.
+                None if self.value_is_valid(value) => {}
                 None => {
                     self.attr_text(value)?;
                 }
             }
         }
         Ok(values)
+    }
+
+    /// Whether an unwanted value would pass [`State::attr_text`], found without allocating:
+    /// UTF-8 text (or a single-byte encoding, where every byte decodes), no `<`, and only the
+    /// five XML entities or well-formed character references. `false` means "not sure": the
+    /// caller then runs `attr_text` for the exact error.
+    fn value_is_valid(&self, raw: &[u8]) -> bool {
+        if memchr::memchr(b'<', raw).is_some() {
+            return false;
+        }
+        if matches!(self.enc, XmlEncoding::Utf8 | XmlEncoding::Whole(_))
+            && std::str::from_utf8(raw).is_err()
+        {
+            return false;
+        }
+        let mut rest = raw;
+        while let Some(amp) = memchr::memchr(b'&', rest) {
+            let after = &rest[amp + 1..];
+            let Some(semi) = memchr::memchr(b';', after) else {
+                return false;
+            };
+            let name = &after[..semi];
+            let known = matches!(name, b"lt" | b"gt" | b"amp" | b"apos" | b"quot")
+                || match name {
+                    [b'#', b'x', hex @ ..] if !hex.is_empty() && hex.len() <= 6 => {
+                        hex.iter().all(u8::is_ascii_hexdigit) && char_ref_ok(hex, 16)
+                    }
+                    [b'#', dec @ ..] if !dec.is_empty() && dec.len() <= 7 => {
+                        dec.iter().all(u8::is_ascii_digit) && char_ref_ok(dec, 10)
+                    }
+                    _ => false,
+                };
+            if !known {
+                return false;
+            }
+            rest = &after[semi + 1..];
+        }
+        true
     }
 
     /// An attribute value as text: decoded from the file's encoding, entities resolved, and
@@ -476,13 +537,41 @@ fn go_wording(e: &quick_xml::Error) -> String {
 /// The local part of an element or attribute name as Go's `encoding/xml` splits it: the part
 /// after the colon when there is exactly one colon with text on both sides, else the whole.
 fn go_local_name(name: &[u8]) -> &[u8] {
-    match memchr::memchr(b':', name) {
+    // Names are short: a plain loop beats a vectorised search's setup.
+    match name.iter().position(|&b| b == b':') {
         Some(i)
             if i > 0 && i + 1 < name.len() && memchr::memchr(b':', &name[i + 1..]).is_none() =>
         {
             &name[i + 1..]
         }
         _ => name,
+    }
+}
+
+/// Byte equality for names of a few bytes, without a call to `memcmp`.
+fn short_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
+}
+
+/// ASCII without `&`, `<` or CR: text that needs no decoding, unescaping or line-end work.
+/// Written as a fold without early exit so the compiler can vectorise it.
+fn is_plain(bytes: &[u8]) -> bool {
+    !bytes.iter().fold(false, |odd, &b| {
+        odd | (b >= 0x80) | (b == b'&') | (b == b'<') | (b == b'\r')
+    })
+}
+
+/// Whether character-reference digits name a character XML allows (a conservative subset:
+/// anything unusual goes the slow way, which has the exact rules and messages).
+fn char_ref_ok(digits: &[u8], radix: u32) -> bool {
+    let Ok(text) = std::str::from_utf8(digits) else {
+        return false;
+    };
+    match u32::from_str_radix(text, radix) {
+        Ok(c) => {
+            matches!(c, 0x9 | 0xA | 0xD | 0x20..=0xD7FF | 0xE000..=0xFFFD | 0x10000..=0x10FFFF)
+        }
+        Err(_) => false,
     }
 }
 

@@ -110,6 +110,50 @@ fn bad_attribute_values_fail_with_or_without_detail() {
 }
 
 #[test]
+fn unwanted_values_are_judged_as_wanted_ones_are() {
+    // The totals path checks unwanted values without building their text; whatever it
+    // decides must be what building the text (the detail path) decides, message included.
+    for value in [
+        "plain",
+        "a &amp; b",
+        "&lt;&gt;&apos;&quot;",
+        "&#65;",
+        "&#x41;",
+        "&#X41;",
+        "&#0;",
+        "&#x0;",
+        "&#1;",
+        "&#xD800;",
+        "&#x10FFFF;",
+        "&#x110000;",
+        "&#0065;",
+        "&#+65;",
+        "&#;",
+        "&#x;",
+        "&nope;",
+        "& b",
+        "a&b",
+        "&amp",
+        "caf\u{e9}",
+        "tab\tcr\rlf\n",
+        "&#9;",
+        "&#12345678;",
+        "&#xFFFE;",
+        "&#xFFFD;",
+    ] {
+        let xml =
+            format!(r#"<testsuite><testcase><failure message="{value}"/></testcase></testsuite>"#);
+        let totals = parse_bytes(xml.as_bytes(), None)
+            .map(|_| ())
+            .map_err(|e| e.to_string());
+        let detailed = detail(xml.as_bytes())
+            .map(|_| ())
+            .map_err(|e| e.to_string());
+        assert_eq!(totals, detailed, "{value:?}");
+    }
+}
+
+#[test]
 fn errors_name_the_file_and_line() {
     let xml = b"<testsuites>\n  <testsuite name=\"s\">\n    <testcase>\n  </testsuite>\n";
     let err = parse_bytes(xml, Some(Path::new("r/bad.xml"))).unwrap_err();
