@@ -41,6 +41,17 @@ impl From<&PullRequest> for Approvals {
     }
 }
 
+impl From<Approvals> for crate::policy::gate::CodeReview {
+    /// What the policy module's `code-review` rule reads.
+    fn from(a: Approvals) -> Self {
+        crate::policy::gate::CodeReview {
+            url: a.url,
+            approvals: a.count,
+            approvers: a.approvers,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -78,6 +89,9 @@ mod tests {
         let a = Approvals::of(&pr);
         assert_eq!(a.count, 3);
         assert_eq!(a.approvers, ["bob", "Carol (@carol)", "dan"]);
+        let review = crate::policy::gate::CodeReview::from(a.clone());
+        assert_eq!((review.approvals, review.approvers.len()), (3, 3));
+        assert_eq!(review.url, a.url);
         let none = PullRequest {
             approvers: None,
             ..pr
