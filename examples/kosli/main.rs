@@ -14,9 +14,11 @@ mod attest_cmd;
 mod attest_more_cmd;
 mod cmd_support;
 mod compliance_cmd;
+mod deploy_cmd;
 mod env_cmd;
 mod fingerprint_cmd;
 mod flow_cmd;
+mod history_cmd;
 mod journal_cmd;
 mod json_input;
 mod output;
@@ -64,6 +66,10 @@ enum Command {
     Begin(verbs::BeginArgs),
     /// Create objects in Kosli.
     Create(verbs::CreateArgs),
+    /// Deploy with a command, then snapshot and check what runs (the SDK's deployment guard; not in the official CLI).
+    Deploy(deploy_cmd::Args),
+    /// Diff Kosli objects (snapshots).
+    Diff(history_cmd::DiffArgs),
     /// Calculate the SHA256 fingerprint of an artifact.
     Fingerprint(fingerprint_cmd::Args),
     /// The SDK's journal (not in the official CLI): pending records kept through an outage.
@@ -72,6 +78,8 @@ enum Command {
     Get(verbs::GetArgs),
     /// List Kosli objects.
     List(verbs::ListArgs),
+    /// Log Kosli objects (an environment's events).
+    Log(history_cmd::LogArgs),
     /// Report a snapshot of what runs in an environment to Kosli.
     Snapshot(snapshot_cmd::Args),
     /// Check the status of a Kosli server (GET /ready).
@@ -95,6 +103,9 @@ fn main() -> ExitCode {
         Command::Attest(args) => return attest_cmd::run(args, &ctx),
         Command::Begin(args) => return verbs::begin(args, &ctx),
         Command::Create(args) => return verbs::create(args, &ctx),
+        Command::Deploy(args) => return deploy_cmd::run(args, &ctx),
+        Command::Diff(args) => return history_cmd::diff(args, &ctx),
+        Command::Log(args) => return history_cmd::log(args, &ctx),
         Command::Get(args) => return verbs::get(args, &ctx),
         Command::List(args) => return verbs::list(args, &ctx),
         Command::Fingerprint(args) => ("kosli fingerprint", fingerprint_cmd::run(args, &ctx)),

@@ -5,7 +5,7 @@
 use std::process::ExitCode;
 
 use crate::output::Context;
-use crate::{artifact_read_cmd, env_cmd, flow_cmd, trail_cmd};
+use crate::{artifact_read_cmd, env_cmd, flow_cmd, history_cmd, trail_cmd};
 
 /// `kosli create ...`
 #[derive(Debug, clap::Args)]
@@ -39,6 +39,10 @@ enum Get {
     Environment(env_cmd::GetArgs),
     /// Get the metadata of a specific flow.
     Flow(flow_cmd::GetArgs),
+    /// Get a specific environment snapshot.
+    Snapshot(history_cmd::GetSnapshotArgs),
+    /// Get the metadata of a specific trail.
+    Trail(history_cmd::GetTrailArgs),
 }
 
 /// `kosli list ...`
@@ -57,6 +61,10 @@ enum List {
     Environments(env_cmd::ListArgs),
     /// List flows for an org.
     Flows(flow_cmd::ListArgs),
+    /// List environment snapshots.
+    Snapshots(history_cmd::ListSnapshotsArgs),
+    /// List Trails for an org.
+    Trails(history_cmd::ListTrailsArgs),
 }
 
 /// Runs `kosli create <noun>`.
@@ -73,6 +81,8 @@ pub fn get(args: &GetArgs, ctx: &Context) -> ExitCode {
         Get::Artifact(a) => artifact_read_cmd::get(a, ctx),
         Get::Environment(a) => env_cmd::get(a, ctx),
         Get::Flow(a) => flow_cmd::get(a, ctx),
+        Get::Snapshot(a) => history_cmd::get_snapshot(a, ctx),
+        Get::Trail(a) => history_cmd::get_trail(a, ctx),
     }
 }
 
@@ -82,6 +92,8 @@ pub fn list(args: &ListArgs, ctx: &Context) -> ExitCode {
         List::Artifacts(a) => artifact_read_cmd::list(a, ctx),
         List::Environments(a) => env_cmd::list(a, ctx),
         List::Flows(a) => flow_cmd::list(a, ctx),
+        List::Snapshots(a) => history_cmd::list_snapshots(a, ctx),
+        List::Trails(a) => history_cmd::list_trails(a, ctx),
     }
 }
 

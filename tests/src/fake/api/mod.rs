@@ -4,6 +4,7 @@
 mod artifacts;
 mod asserts;
 mod attestations;
+mod env_diff;
 mod environments;
 mod flows;
 mod github;
@@ -37,6 +38,7 @@ pub fn handle(store: &mut Store, req: &ApiRequest) -> Answer {
                 "snapshots" => snapshots::handle(store, m, &org, rest, req),
                 "allowlists" => environments::allow(store, m, &org, rest, req),
                 "asserts" => asserts::handle(store, m, &org, rest, req),
+                "env-diff" => env_diff::handle(store, m, &org, rest, req),
                 _ => unknown(req),
             }
         }
