@@ -294,7 +294,15 @@ pub fn artifact(args: &ArtifactArgs, ctx: &Context) -> ExitCode {
             None => {
                 let kind: ArtifactType =
                     args.artifact_type.as_deref().unwrap_or_default().parse()?;
-                let fp = fingerprint(path, kind, &args.exclude)?;
+                let fp = match kind {
+                    ArtifactType::File | ArtifactType::Dir => fingerprint(path, kind, &args.exclude)?,
+                    image => crate::image_cmd::fingerprint(
+                        path,
+                        image,
+                        args.registry_username.as_deref(),
+                        args.registry_password.as_deref(),
+                    )?,
+                };
                 let shown = match kind {
                     ArtifactType::File | ArtifactType::Dir => base_name(path),
                     _ => path.clone(),

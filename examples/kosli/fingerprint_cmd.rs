@@ -24,6 +24,12 @@ pub struct Args {
         allow_hyphen_values = true
     )]
     pub exclude: Vec<String>,
+    /// [conditional] The container registry password or access token. Only required if you want to read container image SHA256 digest from a remote container registry and it is not already accessible via Docker/Podman auth files or a credential helper.
+    #[arg(long = "registry-password", value_name = "PASSWORD")]
+    pub registry_password: Option<String>,
+    /// [conditional] The container registry username. Only required if you want to read container image SHA256 digest from a remote container registry and it is not already accessible via Docker/Podman auth files or a credential helper.
+    #[arg(long = "registry-username", value_name = "USER")]
+    pub registry_username: Option<String>,
     /// The file or directory to fingerprint.
     #[arg(value_name = "FILE-PATH | DIR-PATH", num_args = 0..)]
     pub paths: Vec<PathBuf>,
@@ -72,10 +78,13 @@ pub fn run(args: &Args, ctx: &Context) -> Result<(), Error> {
             .dir_report(path)
             .map(|r| (r.fingerprint, r.warnings)),
         ArtifactType::File => fingerprinter.file(path).map(|fp| (fp, Vec::new())),
-        other => Err(Error::invalid_input(
-            "artifact-type",
-            format!("--artifact-type {other} is not supported by this build yet"),
-        )),
+        image => crate::image_cmd::fingerprint(
+            &path.to_string_lossy(),
+            image,
+            args.registry_username.as_deref(),
+            args.registry_password.as_deref(),
+        )
+        .map(|fp| (fp, Vec::new())),
     };
     if std::io::stderr().is_terminal() && !ctx.quiet {
         eprint!("\r\x1b[2K");

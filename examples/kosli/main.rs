@@ -17,6 +17,7 @@ mod compliance_cmd;
 mod deploy_cmd;
 mod env_cmd;
 mod fingerprint_cmd;
+mod image_cmd;
 mod flow_cmd;
 mod history_cmd;
 mod journal_cmd;
