@@ -295,7 +295,9 @@ pub fn artifact(args: &ArtifactArgs, ctx: &Context) -> ExitCode {
                 let kind: ArtifactType =
                     args.artifact_type.as_deref().unwrap_or_default().parse()?;
                 let fp = match kind {
-                    ArtifactType::File | ArtifactType::Dir => fingerprint(path, kind, &args.exclude)?,
+                    ArtifactType::File | ArtifactType::Dir => {
+                        fingerprint(path, kind, &args.exclude)?
+                    }
                     image => crate::image_cmd::fingerprint(
                         path,
                         image,
