@@ -20,18 +20,12 @@ const SOCKET_BASE: &str = "http://api.moby.localhost";
 pub const DEFAULT_DOCKER_HOST: &str = "unix:///var/run/docker.sock";
 
 /// Where the Docker Engine listens.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DockerOptions {
     /// `unix:///path/docker.sock`, `tcp://host:port` or `http://host:port`; `None`:
     /// `$DOCKER_HOST`, else [`DEFAULT_DOCKER_HOST`].
     #[serde(default)]
     pub host: Option<String>,
-}
-
-impl Default for DockerOptions {
-    fn default() -> Self {
-        DockerOptions { host: None }
-    }
 }
 
 impl DockerOptions {
