@@ -14,11 +14,11 @@
 //! is the general answer, but it costs a lot to build for three GETs: a scratch crate with kube
 //! 5.0 (client, config, rustls-tls) + k8s-openapi 0.29 + tokio took 6 min 15 s from nothing
 //! (`nice cargo build -j 2`, debug, on this shared 2-core machine; 119 crates compiled, 0.9 GB
-//! peak memory), most of it in `k8s-openapi`'s generated types; kube 5 also needs Rust 1.89,
+//! peak memory); kube 5 also needs Rust 1.89,
 //! newer than our `rust-version` (1.88). This module is a few hundred lines over the transport
 //! the SDK already
 //! has (reqwest, rustls, serde_yaml_ng for the kubeconfig): it adds one crate (`regex`, for the
-//! namespace filters) and seconds of build time. It reads the kubeconfig's current context
+//! namespace filters, already in the tree) and no other crate. It reads the kubeconfig's current context
 //! (CA file or data, client certificate, token, token file, basic auth, `exec` plugins) and the
 //! in-cluster service account; it does not do `auth-provider` users or
 //! `insecure-skip-tls-verify` (both refused with a clear error).
