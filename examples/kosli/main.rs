@@ -16,13 +16,16 @@ mod cmd_support;
 mod compliance_cmd;
 mod deploy_cmd;
 mod env_cmd;
+mod evaluate_cmd;
 mod fingerprint_cmd;
 mod image_cmd;
 mod flow_cmd;
+mod gate_cmd;
 mod history_cmd;
 mod journal_cmd;
 mod json_input;
 mod output;
+mod policy_cmd;
 mod provenance_flags;
 mod snapshot_cmd;
 mod status_cmd;
@@ -61,18 +64,26 @@ enum Command {
     Allow(compliance_cmd::AllowArgs),
     /// Assert the compliance of Kosli objects (an artifact).
     Assert(compliance_cmd::AssertArgs),
+    /// Attach a policy to one or more Kosli environments.
+    AttachPolicy(policy_cmd::AttachArgs),
     /// Report an artifact or an attestation (generic, junit, snyk, custom, pullrequest) to a Kosli flow.
     Attest(attest_cmd::Args),
     /// Begin Kosli objects (a trail).
     Begin(verbs::BeginArgs),
     /// Create objects in Kosli.
     Create(verbs::CreateArgs),
+    /// Detach a policy from one or more Kosli environments.
+    DetachPolicy(policy_cmd::AttachArgs),
+    /// Evaluate a Rego policy against a JSON input or Kosli trails (in-process; see `evaluate input --help`).
+    Evaluate(evaluate_cmd::Args),
     /// Deploy with a command, then snapshot and check what runs (the SDK's deployment guard; not in the official CLI).
     Deploy(deploy_cmd::Args),
     /// Diff Kosli objects (snapshots).
     Diff(history_cmd::DiffArgs),
     /// Calculate the SHA256 fingerprint of an artifact.
     Fingerprint(fingerprint_cmd::Args),
+    /// Evaluate a local gate file against evidence files (the SDK's own; not in the official CLI).
+    Gate(gate_cmd::Args),
     /// The SDK's journal (not in the official CLI): pending records kept through an outage.
     Journal(journal_cmd::Args),
     /// Get Kosli objects.
@@ -104,6 +115,10 @@ fn main() -> ExitCode {
         Command::Attest(args) => return attest_cmd::run(args, &ctx),
         Command::Begin(args) => return verbs::begin(args, &ctx),
         Command::Create(args) => return verbs::create(args, &ctx),
+        Command::AttachPolicy(args) => return policy_cmd::attach(args, &ctx),
+        Command::DetachPolicy(args) => return policy_cmd::detach(args, &ctx),
+        Command::Evaluate(args) => return evaluate_cmd::run(args, &ctx),
+        Command::Gate(args) => return gate_cmd::run(args, &ctx),
         Command::Deploy(args) => return deploy_cmd::run(args, &ctx),
         Command::Diff(args) => return history_cmd::diff(args, &ctx),
         Command::Log(args) => return history_cmd::log(args, &ctx),

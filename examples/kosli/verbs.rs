@@ -21,6 +21,8 @@ enum Create {
     Environment(env_cmd::CreateArgs),
     /// Create or update a Kosli flow.
     Flow(flow_cmd::CreateArgs),
+    /// Create or update a Kosli policy.
+    Policy(crate::policy_cmd::CreateArgs),
 }
 
 /// `kosli get ...`
@@ -39,6 +41,8 @@ enum Get {
     Environment(env_cmd::GetArgs),
     /// Get the metadata of a specific flow.
     Flow(flow_cmd::GetArgs),
+    /// Get a Kosli policy.
+    Policy(crate::policy_cmd::GetArgs),
     /// Get a specific environment snapshot.
     Snapshot(history_cmd::GetSnapshotArgs),
     /// Get the metadata of a specific trail.
@@ -61,6 +65,8 @@ enum List {
     Environments(env_cmd::ListArgs),
     /// List flows for an org.
     Flows(flow_cmd::ListArgs),
+    /// List environment policies for an org.
+    Policies(crate::policy_cmd::ListArgs),
     /// List environment snapshots.
     Snapshots(history_cmd::ListSnapshotsArgs),
     /// List Trails for an org.
@@ -72,6 +78,7 @@ pub fn create(args: &CreateArgs, ctx: &Context) -> ExitCode {
     match &args.what {
         Create::Environment(a) => env_cmd::create(a, ctx),
         Create::Flow(a) => flow_cmd::create(a, ctx),
+        Create::Policy(a) => crate::policy_cmd::create(a, ctx),
     }
 }
 
@@ -81,6 +88,7 @@ pub fn get(args: &GetArgs, ctx: &Context) -> ExitCode {
         Get::Artifact(a) => artifact_read_cmd::get(a, ctx),
         Get::Environment(a) => env_cmd::get(a, ctx),
         Get::Flow(a) => flow_cmd::get(a, ctx),
+        Get::Policy(a) => crate::policy_cmd::get(a, ctx),
         Get::Snapshot(a) => history_cmd::get_snapshot(a, ctx),
         Get::Trail(a) => history_cmd::get_trail(a, ctx),
     }
@@ -92,6 +100,7 @@ pub fn list(args: &ListArgs, ctx: &Context) -> ExitCode {
         List::Artifacts(a) => artifact_read_cmd::list(a, ctx),
         List::Environments(a) => env_cmd::list(a, ctx),
         List::Flows(a) => flow_cmd::list(a, ctx),
+        List::Policies(a) => crate::policy_cmd::list(a, ctx),
         List::Snapshots(a) => history_cmd::list_snapshots(a, ctx),
         List::Trails(a) => history_cmd::list_trails(a, ctx),
     }

@@ -23,6 +23,8 @@ pub struct Org {
     pub snapshots: BTreeMap<String, Vec<Value>>,
     /// Allow-list entries by environment.
     pub allowlists: BTreeMap<String, Vec<Value>>,
+    /// Environment policies by name.
+    pub policies: BTreeMap<String, Value>,
 }
 
 /// The fake's whole state.

@@ -90,11 +90,17 @@ fn syntax_message(text: &[u8], e: &serde_json::Error) -> String {
         }
     }
     match at.and_then(|i| text.get(i)) {
-        Some(b) => format!(
-            "invalid character '{}' {}",
-            char::from(*b),
-            e.to_string().split(" at line ").next().unwrap_or_default()
-        ),
+        Some(b) => {
+            // Go's decoder says what it was looking for; serde_json says what it expected.
+            let serde = e.to_string();
+            let what = serde.split(" at line ").next().unwrap_or_default();
+            let go = match what {
+                "key must be a string" => "looking for beginning of object key string",
+                "expected value" => "looking for beginning of value",
+                other => other,
+            };
+            format!("invalid character '{}' {go}", char::from(*b))
+        }
         None => e.to_string(),
     }
 }

@@ -258,7 +258,16 @@ fn strings_of(v: &regorus::Value) -> Option<Vec<String>> {
 
 /// The CLI's words for an evaluation failure.
 fn evaluation_error(e: &str) -> Error {
-    let (line, message) = located(e);
+    let (mut line, message) = located(e);
+    // OPA names the first of two conflicting rules; regorus the second ("conflicts with rule
+    // at policy.rego:6:1").
+    if let Some(first) = message
+        .split_once(&format!("conflicts with rule at {FILE}:"))
+        .and_then(|(_, rest)| rest.split(':').next())
+        .and_then(|n| n.parse().ok())
+    {
+        line = first;
+    }
     let text = if message.contains("conflicts with rule") || message.contains("multiple outputs") {
         format!("policy evaluation failed: {FILE}:{line}: eval_conflict_error: complete rules must not produce multiple outputs")
     } else if message.contains("recursion") {

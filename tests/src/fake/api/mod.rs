@@ -8,6 +8,7 @@ mod env_diff;
 mod environments;
 mod flows;
 mod github;
+mod policies;
 mod snapshots;
 mod trails;
 
@@ -27,6 +28,9 @@ pub fn handle(store: &mut Store, req: &ApiRequest) -> Answer {
         ("GET", [.., "api", "v3", "repos", _, _, "commits", _, "pulls"]) => {
             Answer::json(200, json!([]))
         }
+        ("POST" | "DELETE", ["api", "v2", "environments", org, env, "policies"]) => {
+            policies::attach(store, m, org, env, req)
+        }
         (_, ["api", "v2", resource, org, rest @ ..]) => {
             let org = org.to_string();
             match *resource {
@@ -38,6 +42,7 @@ pub fn handle(store: &mut Store, req: &ApiRequest) -> Answer {
                 "snapshots" => snapshots::handle(store, m, &org, rest, req),
                 "allowlists" => environments::allow(store, m, &org, rest, req),
                 "asserts" => asserts::handle(store, m, &org, rest, req),
+                "policies" => policies::handle(store, m, &org, rest, req),
                 "env-diff" => env_diff::handle(store, m, &org, rest, req),
                 _ => unknown(req),
             }
