@@ -29,6 +29,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use kosli_core::blocking::Client;
+use kosli_core::deploy::{Deployment, PathsCollector};
 use kosli_core::evidence::junit::{self, Status, TestCase};
 use kosli_core::evidence::{scan, snyk, JunitSummary, ScanSummary};
 use kosli_core::fingerprint::Fingerprinter;
@@ -38,7 +39,6 @@ use kosli_core::ops::compliance::AssertArtifact;
 use kosli_core::ops::environments::CreateEnvironment;
 use kosli_core::ops::flows::{CreateFlow, Template};
 use kosli_core::ops::naming::{FlowNaming, NamingConvention};
-use kosli_core::ops::snapshots::SnapshotServer;
 use kosli_core::ops::trails::BeginTrail;
 use kosli_core::provenance::{ArtifactProvenance, ProcessEnv, ProvenanceInput, ReportKind};
 use kosli_core::{ArtifactRef, ArtifactType, Config, ErrorKind, Fingerprint, Outcome};
@@ -55,6 +55,8 @@ macro_rules! out {
 const DEMO_JUNIT: &str = include_str!("pipeline/junit.xml");
 const DEMO_SARIF: &str = include_str!("pipeline/snyk.sarif");
 const DEMO_TEMPLATE: &str = include_str!("pipeline/kosli-template.yml");
+/// The local gate (the seed's `policies:` shape); `PIPELINE_GATE` names another file.
+const DEMO_GATE: &str = include_str!("pipeline/gate.yml");
 /// The demo artifact: what "the build" writes. Fixed bytes, so its fingerprint is too.
 const DEMO_APP: &str =
     "#!/bin/sh\n# demo app built by the Kosli SDK's pipeline example\necho 'payments: ok'\n";
@@ -333,15 +335,7 @@ fn run(args: &Args, work: &Path) -> Result<(), Stop> {
         &scan_summary,
     )?;
 
-    // Deploy: put the artifact where it runs (here, a folder standing for the server).
-    let server = inputs.work.join("server");
-    let deployed = deploy(&inputs.artifact, &server, artifact.name()).at("deploy")?;
-    step(
-        "deploy",
-        &format!("{} -> {}", artifact.name(), deployed.display()),
-    );
-
-    // Report the deployment: the environment, and a snapshot of what runs there.
+    // The environment the artifact is deployed to.
     let env = CreateEnvironment::new(&args.environment, "server")
         .description("where the pipeline example deploys");
     let outcome = reporter
@@ -352,35 +346,32 @@ fn run(args: &Args, work: &Path) -> Result<(), Stop> {
         "environment",
         &format!("{}: {}", args.environment, describe(&outcome)),
     );
-    let snapshot = SnapshotServer::path(
-        &args.environment,
-        artifact.name(),
-        &deployed,
-        &[] as &[&str],
-    )
-    .at("snapshot path")?;
-    if let Some(running) = snapshot.artifacts().first() {
-        if running.fingerprint() != artifact.fingerprint() {
-            step(
-                "snapshot",
-                &format!(
-                    "warning: what runs (sha256:{}) is not what was attested",
-                    running.fingerprint()
-                ),
-            );
-        }
-    }
-    let outcome = reporter
+
+    // Deploy through the guard: the step puts the artifact where it runs (here, a folder
+    // standing for the server); only if it succeeded is the environment snapshotted, reported,
+    // and the attested artifact checked among what runs there.
+    let target = deploy_target(&inputs.work.join("server"), artifact.name());
+    let guard = Deployment::new(&args.environment, &artifact).at("deploy")?;
+    let collector = PathsCollector::path(artifact.name(), &target);
+    let report = reporter
         .client
-        .snapshot_server(&snapshot)
-        .at("snapshot path")?;
+        .deploy(&guard, &collector, || copy_all(&inputs.artifact, &target))
+        .map_err(|e| match e.into_error() {
+            Ok(e) => Stop::Error("snapshot path".into(), e),
+            Err(e) => Stop::Error("deploy".into(), e),
+        })?;
+    step(
+        "deploy",
+        &format!("{} -> {}", artifact.name(), target.display()),
+    );
     step(
         "snapshot",
         &format!(
-            "{}: {} running: {}",
+            "{}: {} running: {} ({})",
             args.environment,
             artifact.name(),
-            describe(&outcome.report)
+            describe(&report.outcome),
+            report.verification
         ),
     );
 
@@ -570,6 +561,16 @@ fn gate(
                 .map(|f| format!("  {}: {}", f.id, f.message)),
         );
     }
+    // The gate file decides too: a rule it fails stops the deploy, and says why.
+    let gate = match std::env::var_os("PIPELINE_GATE") {
+        Some(path) => kosli_core::policy::gate::Gate::from_file(PathBuf::from(path)),
+        None => kosli_core::policy::gate::Gate::from_yaml(DEMO_GATE),
+    }
+    .at("reading the gate file")?;
+    let evidence = kosli_core::policy::gate::EvidenceSet::new()
+        .with_junit(junit)
+        .with_scan(scan);
+    reasons.extend(gate.evaluate(&evidence).reasons());
     if reasons.is_empty() {
         step(
             "gate",
@@ -582,11 +583,9 @@ fn gate(
     }
 }
 
-/// Copies the artifact to `server/<name>` (a folder standing for the machine it runs on).
-fn deploy(artifact: &Path, server: &Path, name: &str) -> kosli_core::Result<PathBuf> {
-    let target = server.join(name.replace(['/', '\\', ':'], "_"));
-    copy_all(artifact, &target)?;
-    Ok(target)
+/// Where the artifact runs: `server/<name>` (a folder standing for the machine it runs on).
+fn deploy_target(server: &Path, name: &str) -> PathBuf {
+    server.join(name.replace(['/', '\\', ':'], "_"))
 }
 
 fn copy_all(from: &Path, to: &Path) -> kosli_core::Result<()> {
