@@ -57,8 +57,6 @@ const DEMO_SARIF: &str = include_str!("pipeline/snyk.sarif");
 const DEMO_TEMPLATE: &str = include_str!("pipeline/kosli-template.yml");
 /// The local gate (the seed's `policies:` shape); `PIPELINE_GATE` names another file.
 const DEMO_GATE: &str = include_str!("pipeline/gate.yml");
-/// The local gate (the seed's `policies:` shape); `PIPELINE_GATE` names another file.
-const DEMO_GATE: &str = include_str!("pipeline/gate.yml");
 /// The demo artifact: what "the build" writes. Fixed bytes, so its fingerprint is too.
 const DEMO_APP: &str =
     "#!/bin/sh\n# demo app built by the Kosli SDK's pipeline example\necho 'payments: ok'\n";
@@ -563,16 +561,6 @@ fn gate(
                 .map(|f| format!("  {}: {}", f.id, f.message)),
         );
     }
-    // The gate file decides too: a rule it fails stops the deploy, and says why.
-    let gate = match std::env::var_os("PIPELINE_GATE") {
-        Some(path) => kosli_core::policy::gate::Gate::from_file(PathBuf::from(path)),
-        None => kosli_core::policy::gate::Gate::from_yaml(DEMO_GATE),
-    }
-    .at("reading the gate file")?;
-    let evidence = kosli_core::policy::gate::EvidenceSet::new()
-        .with_junit(junit)
-        .with_scan(scan);
-    reasons.extend(gate.evaluate(&evidence).reasons());
     // The gate file decides too: a rule it fails stops the deploy, and says why.
     let gate = match std::env::var_os("PIPELINE_GATE") {
         Some(path) => kosli_core::policy::gate::Gate::from_file(PathBuf::from(path)),
