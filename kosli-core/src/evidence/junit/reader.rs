@@ -372,7 +372,7 @@ impl State {
         // much cheaper than a search in each short value (the hot path).
         let tag_plain = is_plain(raw);
         let mut pairs = RawAttributes { raw, at: 0 };
-        while let Some((key, value)) = pairs.next_pair()? {
+        while let Some((key, value)) = pairs.next_pair().map_err(str::to_owned)? {
             let local = go_local_name(key);
             let slot = wanted.iter().position(|w| short_eq(w, local));
             if tag_plain {
@@ -478,39 +478,56 @@ struct RawAttributes<'a> {
 }
 
 impl<'a> RawAttributes<'a> {
-    fn next_pair(&mut self) -> Result<Option<RawPair<'a>>, String> {
+    /// The next pair, or `None` at the end; the error is Go's wording (a static text keeps the
+    /// result small: this runs for every attribute of every testcase).
+    #[inline]
+    fn next_pair(&mut self) -> Result<Option<RawPair<'a>>, &'static str> {
         let raw = self.raw;
-        let skip_ws = |mut i: usize| {
-            while i < raw.len() && matches!(raw[i], b' ' | b'\t' | b'\r' | b'\n') {
-                i += 1;
-            }
-            i
-        };
-        let mut i = skip_ws(self.at);
+        let mut i = skip_ws(raw, self.at);
         if i >= raw.len() {
             return Ok(None);
         }
         let key_start = i;
-        while i < raw.len() && !matches!(raw[i], b' ' | b'\t' | b'\r' | b'\n' | b'=') {
+        while i < raw.len() && !ENDS_NAME[usize::from(raw[i])] {
             i += 1;
         }
         let key = &raw[key_start..i];
-        i = skip_ws(i);
+        i = skip_ws(raw, i);
         if raw.get(i) != Some(&b'=') {
-            return Err("attribute name without = in element".to_owned());
+            return Err("attribute name without = in element");
         }
-        i = skip_ws(i + 1);
+        i = skip_ws(raw, i + 1);
         let quote = match raw.get(i) {
             Some(&q @ (b'"' | b'\'')) => q,
-            _ => return Err("unquoted or missing attribute value in element".to_owned()),
+            _ => return Err("unquoted or missing attribute value in element"),
         };
         let Some(len) = memchr::memchr(quote, &raw[i + 1..]) else {
-            return Err("unquoted or missing attribute value in element".to_owned());
+            return Err("unquoted or missing attribute value in element");
         };
         let value = &raw[i + 1..i + 1 + len];
         self.at = i + 2 + len;
         Ok(Some((key, value)))
     }
+}
+
+/// Bytes that end an attribute name: XML whitespace and `=`.
+static ENDS_NAME: [bool; 256] = {
+    let mut t = [false; 256];
+    t[b' ' as usize] = true;
+    t[b'\t' as usize] = true;
+    t[b'\r' as usize] = true;
+    t[b'\n' as usize] = true;
+    t[b'=' as usize] = true;
+    t
+};
+
+/// The first index at or after `i` that is not XML whitespace.
+#[inline]
+fn skip_ws(raw: &[u8], mut i: usize) -> usize {
+    while i < raw.len() && matches!(raw[i], b' ' | b'\t' | b'\r' | b'\n') {
+        i += 1;
+    }
+    i
 }
 
 /// quick-xml's error in the words Go's `encoding/xml` uses for the same problem, so messages
@@ -536,6 +553,7 @@ fn go_wording(e: &quick_xml::Error) -> String {
 
 /// The local part of an element or attribute name as Go's `encoding/xml` splits it: the part
 /// after the colon when there is exactly one colon with text on both sides, else the whole.
+#[inline]
 fn go_local_name(name: &[u8]) -> &[u8] {
     // Names are short: a plain loop beats a vectorised search's setup.
     match name.iter().position(|&b| b == b':') {
@@ -549,12 +567,14 @@ fn go_local_name(name: &[u8]) -> &[u8] {
 }
 
 /// Byte equality for names of a few bytes, without a call to `memcmp`.
+#[inline]
 fn short_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
 }
 
 /// ASCII without `&`, `<` or CR: text that needs no decoding, unescaping or line-end work.
 /// Written as a fold without early exit so the compiler can vectorise it.
+#[inline]
 fn is_plain(bytes: &[u8]) -> bool {
     !bytes.iter().fold(false, |odd, &b| {
         odd | (b >= 0x80) | (b == b'&') | (b == b'<') | (b == b'\r')
