@@ -12,8 +12,22 @@
  *   with kosli_string_free(); handles are freed with their own kosli_<noun>_free(); every
  *   _free(NULL) is a no-op. Static strings (kosli_version, kosli_status_name) are never freed.
  * - No panic or exception crosses this API: an internal failure returns KOSLI_PANIC.
- * - Callbacks (progress) run on the thread that made the call, one at a time, and must return
- *   quickly; a non-zero return cancels the call (KOSLI_CANCELLED).
+ * - Callbacks run on the thread that made the call, before it returns, one at a time, and
+ *   must return quickly and never unwind (C++: noexcept). A progress callback's non-zero
+ *   return cancels the call (KOSLI_CANCELLED). A delivery-failure callback runs inside the
+ *   write or kosli_client_flush_journal that failed to deliver, so calls on several threads
+ *   may run it at once: what its user_data points to must be safe to share.
+ * - Operations: kosli_client_<operation>(client, required inputs..., options_json, outputs).
+ *   Required values are parameters. Optional and structured fields come in options_json:
+ *   NULL (or "") for none, else a JSON object whose keys are the Rust builder methods'
+ *   names, e.g. {"description": "...", "user_data": {...}, "annotations": {"k": "v"},
+ *   "attachments": ["report.html"]}. Each function's comment lists its keys. An unknown key or
+ *   a value of the wrong type is KOSLI_INVALID_INPUT, and the message names the key. New
+ *   optional fields arrive as new keys, never as new parameters.
+ * - Writes give an outcome (kosli_outcome **outcome_out: sent, dry-run, queued in the journal
+ *   with its id, or the failed hosts), freed with kosli_outcome_free. Reads give the
+ *   server's JSON answer unchanged (char **json_out), freed with kosli_string_free.
+ * - A client handle is thread-safe: one may be used from several threads at once.
  * - Link: -lkosli plus the system libraries pkg-config reports (`pkg-config --libs --static
  *   kosli`), e.g. -lpthread -ldl -lm on Linux.
  */
@@ -111,6 +125,10 @@ typedef struct kosli_client kosli_client;
 // `kosli_client_from_env`, or freed with `kosli_config_free`.
 typedef struct kosli_config kosli_config;
 
+// What a flush did. Read it with the `kosli_flush_report_*` accessors; free it with
+// `kosli_flush_report_free`.
+typedef struct kosli_flush_report kosli_flush_report;
+
 // What became of a write. Read it with the `kosli_outcome_*` accessors (their strings belong
 // to the outcome and live until `kosli_outcome_free`).
 typedef struct kosli_outcome kosli_outcome;
@@ -142,9 +160,174 @@ typedef struct {
   void *user_data;
 } kosli_fingerprint_options;
 
+// A journal record that could not be delivered, as the failure callback sees it. Every
+// string lives only until the callback returns: copy what you keep.
+typedef struct {
+  // The record's id (the `kosli_outcome_journal_id` of the write that queued it).
+  const char *id;
+  // The operation's name (`attest_junit`, `snapshot_server`, ...).
+  const char *operation;
+  // The host it could not reach (its URL, without credentials).
+  const char *host;
+  // Why, as a status (`KOSLI_NETWORK`, `KOSLI_API`, ...).
+  kosli_status kind;
+  // The error's message (never the token).
+  const char *message;
+  // The journal folder the record stays in, or NULL.
+  const char *journal_dir;
+} kosli_delivery_failure;
+
+// Called for each journal record that could not be delivered: a write that an outage turned
+// into `KOSLI_OUTCOME_QUEUED`, and each record `kosli_client_flush_journal` could not
+// deliver. It runs on the thread that made that call, before the call returns, one failure
+// at a time; calls made on several threads at once may run it at once, so what `user_data`
+// points to must be safe to use from those threads. It must return quickly and must not
+// unwind (in C++: `noexcept`, no exception may leave it).
+typedef void (*kosli_delivery_failure_callback)(const kosli_delivery_failure *failure,
+                                                void *user_data);
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
+
+// The artifact of `flow` with `fingerprint` (whole, or its first characters) (`kosli get
+// artifact flow@fingerprint`): `*json_out` is the server's JSON object, to free with
+// `kosli_string_free`. An unknown one is `KOSLI_NOT_FOUND`. Options: `trail`.
+//
+// # Safety
+// `client` is a live handle; strings are NUL-terminated (`options_json` may be NULL);
+// `json_out` is writable.
+kosli_status kosli_client_get_artifact(const kosli_client *client,
+                                       const char *flow,
+                                       const char *fingerprint,
+                                       const char *options_json,
+                                       char **json_out);
+
+// The artifacts of `flow` built from `commit` (whole, or its first characters) (`kosli get
+// artifact flow:commit`): `*json_out` is the server's JSON array. Options: `trail`.
+//
+// # Safety
+// `client` is a live handle; strings are NUL-terminated (`options_json` may be NULL);
+// `json_out` is writable.
+kosli_status kosli_client_get_artifacts_by_commit(const kosli_client *client,
+                                                  const char *flow,
+                                                  const char *commit,
+                                                  const char *options_json,
+                                                  char **json_out);
+
+// One page of artifacts, newest first (`kosli list artifacts`): `*json_out` is the server's
+// JSON array. Options: `flow` (a flow's artifacts) or `repo` (a repository's, `acme/app`;
+// the flow wins when both are given, as in the CLI), `page` (from 1; default 1),
+// `per_page` (default 15).
+//
+// # Safety
+// `client` is a live handle; `options_json` is NULL or NUL-terminated; `json_out` is
+// writable.
+kosli_status kosli_client_list_artifacts(const kosli_client *client,
+                                         const char *options_json,
+                                         char **json_out);
+
+// Reports the artifact with `fingerprint` (64 hex characters, from `kosli_fingerprint_*`),
+// shown as `filename`, as the template's artifact `name` in `trail` of `flow` (`kosli attest
+// artifact`). Options: `git_commit_info`, `repo_info`, `build_url`, `commit_url`,
+// `repo_url`, `external_urls`, `annotations` (`{"key": "value"}`).
+//
+// # Safety
+// `client` is a live handle; strings are NUL-terminated (`options_json` may be NULL);
+// `outcome_out` is writable.
+kosli_status kosli_client_attest_artifact(const kosli_client *client,
+                                          const char *flow,
+                                          const char *trail,
+                                          const char *name,
+                                          const char *fingerprint,
+                                          const char *filename,
+                                          const char *options_json,
+                                          kosli_outcome **outcome_out);
+
+// Attests a `generic` verdict of the caller's (`kosli attest generic`). `name` is
+// `attestation` or `artifact.attestation`. Options (every attestation): `fingerprint` (the
+// artifact it is about), `git_commit_info`, `repo_info`, `origin_url`, `external_urls`,
+// `user_data`, `description`, `annotations`, `attachments` (a list of file or folder paths,
+// packed as the CLI packs them).
+//
+// # Safety
+// `client` is a live handle; strings are NUL-terminated (`options_json` may be NULL);
+// `outcome_out` is writable.
+kosli_status kosli_client_attest_generic(const kosli_client *client,
+                                         const char *flow,
+                                         const char *trail,
+                                         const char *name,
+                                         bool compliant,
+                                         const char *options_json,
+                                         kosli_outcome **outcome_out);
+
+// Attests the JUnit XML results in `results_dir` (a folder, or one file), read as `kosli
+// attest junit --results-dir` reads them. Options: those of every attestation (see
+// `kosli_client_attest_generic`) and `upload_results` (default true: the XML files are
+// attached).
+//
+// # Safety
+// `client` is a live handle; strings are NUL-terminated (`options_json` may be NULL);
+// `outcome_out` is writable.
+kosli_status kosli_client_attest_junit(const kosli_client *client,
+                                       const char *flow,
+                                       const char *trail,
+                                       const char *name,
+                                       const char *results_dir,
+                                       const char *options_json,
+                                       kosli_outcome **outcome_out);
+
+// Attests the Snyk scan in `scan_results` (Snyk JSON or SARIF), read as `kosli attest snyk
+// --scan-results` reads it. Options: those of every attestation (see
+// `kosli_client_attest_generic`) and `upload_results` (default true: the file is attached).
+//
+// # Safety
+// `client` is a live handle; strings are NUL-terminated (`options_json` may be NULL);
+// `outcome_out` is writable.
+kosli_status kosli_client_attest_snyk(const kosli_client *client,
+                                      const char *flow,
+                                      const char *trail,
+                                      const char *name,
+                                      const char *scan_results,
+                                      const char *options_json,
+                                      kosli_outcome **outcome_out);
+
+// Attests data of the custom attestation type `type_name` (`kosli attest custom`):
+// `attestation_data_json` is any JSON text, sent as given. Options: those of every
+// attestation (see `kosli_client_attest_generic`).
+//
+// # Safety
+// `client` is a live handle; strings are NUL-terminated (`options_json` may be NULL);
+// `outcome_out` is writable.
+kosli_status kosli_client_attest_custom(const kosli_client *client,
+                                        const char *flow,
+                                        const char *trail,
+                                        const char *name,
+                                        const char *type_name,
+                                        const char *attestation_data_json,
+                                        const char *options_json,
+                                        kosli_outcome **outcome_out);
+
+// Attests the pull requests of a commit that the caller fetched from `git_provider`
+// (`github`, `gitlab`, `bitbucket`, `azure`): `pull_requests_json` is a JSON list of
+// `{"merge_commit", "url", "state", "approvers": [{"username", "state", "timestamp"}],
+// "author", "created_at", "merged_at", "title", "head_ref", "base_ref", "commits": [{"sha1",
+// "message", "author", "author_username", "timestamp", "branch", "url", "verified",
+// "signature_state"}]}` (may be empty; `merged_at`, `author_username`, `verified` and
+// `signature_state` may be left out).
+// Options: those of every attestation (see `kosli_client_attest_generic`).
+//
+// # Safety
+// `client` is a live handle; strings are NUL-terminated (`options_json` may be NULL);
+// `outcome_out` is writable.
+kosli_status kosli_client_attest_pull_request(const kosli_client *client,
+                                              const char *flow,
+                                              const char *trail,
+                                              const char *name,
+                                              const char *git_provider,
+                                              const char *pull_requests_json,
+                                              const char *options_json,
+                                              kosli_outcome **outcome_out);
 
 // A client from the values set on `config` and the defaults only. `config` is consumed
 // (freed) whatever the result.
@@ -220,6 +403,37 @@ const char *kosli_status_name(uint32_t status);
 // `s` is NULL or a string returned by this library and not yet freed.
 void kosli_string_free(char *s);
 
+// Adds the artifact with `fingerprint`, shown as `artifact_name`, to the allow-list of
+// `environment` because of `reason` (`kosli allow artifact`). No options yet.
+//
+// # Safety
+// `client` is a live handle; strings are NUL-terminated (`options_json` may be NULL);
+// `outcome_out` is writable.
+kosli_status kosli_client_allow_artifact(const kosli_client *client,
+                                         const char *environment,
+                                         const char *fingerprint,
+                                         const char *artifact_name,
+                                         const char *reason,
+                                         const char *options_json,
+                                         kosli_outcome **outcome_out);
+
+// Asks Kosli whether the artifact with `fingerprint` is compliant (`kosli assert
+// artifact`). The verdict is an answer, not an error: on `KOSLI_OK`, `*compliant_out` says
+// it and `*json_out` holds the server's JSON answer (scope, flows, policy evaluations: the
+// reasons), to free with `kosli_string_free`. An artifact Kosli does not know is
+// `KOSLI_NOT_FOUND`. Options: `flow` (only as reported in this flow), `environment`
+// (against that environment's policies), `policies` (a list of policy names). A read:
+// dry-run does not stop it.
+//
+// # Safety
+// `client` is a live handle; strings are NUL-terminated (`options_json` may be NULL);
+// `compliant_out` and `json_out` are writable.
+kosli_status kosli_client_assert_artifact(const kosli_client *client,
+                                          const char *fingerprint,
+                                          const char *options_json,
+                                          bool *compliant_out,
+                                          char **json_out);
+
 // A new, empty configuration (nothing set: host, token and org come from the setters, or
 // from the environment and `~/.kosli.yml` with `kosli_client_from_env`).
 kosli_config *kosli_config_new(void);
@@ -294,6 +508,42 @@ kosli_status kosli_config_set_timeouts(kosli_config *config,
                                        uint64_t attempt_ms,
                                        uint64_t total_ms);
 
+// Creates or updates the environment `name` of type `env_type` (`K8S`, `ECS`, `S3`,
+// `lambda`, `server`, `docker`, `azure-apps`, `cloud-run`, `logical`) (`kosli create
+// environment`). Options: `description`, `included_environments` (a list, for a logical
+// environment), `include_scaling`, `require_provenance`.
+//
+// # Safety
+// `client` is a live handle; strings are NUL-terminated (`options_json` may be NULL);
+// `outcome_out` is writable.
+kosli_status kosli_client_create_environment(const kosli_client *client,
+                                             const char *name,
+                                             const char *env_type,
+                                             const char *options_json,
+                                             kosli_outcome **outcome_out);
+
+// The environment `name` (`kosli get environment`): `*json_out` is the server's JSON object,
+// to free with `kosli_string_free`. An unknown one is `KOSLI_NOT_FOUND`. No options yet.
+//
+// # Safety
+// `client` is a live handle; strings are NUL-terminated; `json_out` is writable.
+kosli_status kosli_client_get_environment(const kosli_client *client,
+                                          const char *name,
+                                          const char *options_json,
+                                          char **json_out);
+
+// The environments (`kosli list environments`): `*json_out` is the server's JSON (an array,
+// or a page object when a page was asked for). Options: `page`, `per_page`,
+// `name_contains`, `env_type`, `tag`, `space_id` (each of these three a string or a list),
+// `sort`, `sort_direction`.
+//
+// # Safety
+// `client` is a live handle; `options_json` is NULL or NUL-terminated; `json_out` is
+// writable.
+kosli_status kosli_client_list_environments(const kosli_client *client,
+                                            const char *options_json,
+                                            char **json_out);
+
 // Fingerprints the file at `path` (the SHA-256 of its bytes) into `out` as 64 hex characters
 // and a NUL; `out_len` must be at least `KOSLI_FINGERPRINT_BUFFER_SIZE`.
 //
@@ -331,6 +581,159 @@ kosli_status kosli_fingerprint_dir_report(const char *path,
                                           const kosli_fingerprint_options *options,
                                           char **report_json);
 
+// Creates or updates the flow `name` (`kosli create flow`). Options: `description`,
+// `visibility`, `template_file` (a YAML template file; the empty template when absent),
+// `template_yaml` (YAML text instead of a file, sent as `template.yml`).
+//
+// # Safety
+// `client` is a live handle; strings are NUL-terminated (`options_json` may be NULL);
+// `outcome_out` is writable.
+kosli_status kosli_client_create_flow(const kosli_client *client,
+                                      const char *name,
+                                      const char *options_json,
+                                      kosli_outcome **outcome_out);
+
+// Creates or updates the flow `name` with the deprecated list of required controls
+// (`kosli create flow --template a,b`; `artifact` is added when missing, as the CLI does).
+// `controls` holds `controls_len` strings. Options: `description`, `visibility`.
+//
+// # Safety
+// `client` is a live handle; strings are NUL-terminated; `controls` holds `controls_len`
+// strings (NULL when 0); `outcome_out` is writable.
+kosli_status kosli_client_create_flow_legacy(const kosli_client *client,
+                                             const char *name,
+                                             const char *const *controls,
+                                             size_t controls_len,
+                                             const char *options_json,
+                                             kosli_outcome **outcome_out);
+
+// The flow `name` (`kosli get flow`): `*json_out` is the server's JSON object, to free with
+// `kosli_string_free`. An unknown flow is `KOSLI_NOT_FOUND`. No options yet.
+//
+// # Safety
+// `client` is a live handle; strings are NUL-terminated; `json_out` is writable.
+kosli_status kosli_client_get_flow(const kosli_client *client,
+                                   const char *name,
+                                   const char *options_json,
+                                   char **json_out);
+
+// The flows (`kosli list flows`): `*json_out` is the server's JSON (an array, or a page
+// object when a page was asked for). Options: `page`, `per_page`, `name_contains`,
+// `ignore_case`.
+//
+// # Safety
+// `client` is a live handle; `options_json` is NULL or NUL-terminated; `json_out` is
+// writable.
+kosli_status kosli_client_list_flows(const kosli_client *client,
+                                     const char *options_json,
+                                     char **json_out);
+
+// Turns the journal on in folder `dir` (created if needed): every write is recorded there
+// before it is sent, and a Kosli outage queues it (`KOSLI_OUTCOME_QUEUED`) instead of failing.
+//
+// # Safety
+// `config` is a live handle; `dir` is a NUL-terminated string.
+kosli_status kosli_config_set_journal_dir(kosli_config *config, const char *dir);
+
+// For offline use: with a journal folder and nothing else (no host, token or org), every
+// write is only recorded and returns `KOSLI_OUTCOME_QUEUED`; a client that has host, token
+// and org delivers the records with `kosli_client_flush_journal`.
+//
+// # Safety
+// `config` is a live handle.
+kosli_status kosli_config_set_offline(kosli_config *config, bool on);
+
+// Adds a callback called for each journal record that could not be delivered (see
+// `kosli_delivery_failure_callback` for the thread it runs on). `user_data` is passed back
+// unchanged and must stay valid as long as clients made from this configuration live.
+//
+// # Safety
+// `config` is a live handle; `callback` is a function that follows the rules above.
+kosli_status kosli_config_on_delivery_failure(kosli_config *config,
+                                              kosli_delivery_failure_callback callback,
+                                              void *user_data);
+
+// A URL to POST a Slack-compatible `{"text": ...}` alert to for each record that could not
+// be delivered (never with the token).
+//
+// # Safety
+// `config` is a live handle; `url` is a NUL-terminated string.
+kosli_status kosli_config_set_failure_webhook(kosli_config *config, const char *url);
+
+// A client for offline use with only the journal folder `journal_dir`: no host, token or
+// org; every write returns `KOSLI_OUTCOME_QUEUED`. Free it with `kosli_client_free`.
+//
+// # Safety
+// `journal_dir` is a NUL-terminated string; `client_out` is writable.
+kosli_status kosli_client_new_offline(const char *journal_dir, kosli_client **client_out);
+
+// Delivers the journal's pending records to every host of `client` (which needs a host, a
+// token and an org), in order, stopping a sequence at its first record that still fails.
+// On `KOSLI_OK`, `*report_out` says what was delivered and what is left (records that
+// could not be delivered stay, and are not an error). No options yet.
+//
+// # Safety
+// `client` is a live handle; `options_json` is NULL or NUL-terminated; `report_out` is
+// writable.
+kosli_status kosli_client_flush_journal(const kosli_client *client,
+                                        const char *options_json,
+                                        kosli_flush_report **report_out);
+
+// The journal's pending records as `client` sees them (its hosts are always listed):
+// `*pending_out` is how many records are not delivered everywhere yet, and `*json_out` the
+// details, to free with `kosli_string_free`: `{"dir", "pending", "oldest", "unbound",
+// "corrupt_lines", "hosts": [{"host", "pending", "oldest", "last_error"}], "records":
+// [{"id", "operation", "recorded_at", "hosts", "failures", "last_error"}]}` (times in Unix
+// seconds, `null` when none). No options yet.
+//
+// # Safety
+// `client` is a live handle; `options_json` is NULL or NUL-terminated; `pending_out` and
+// `json_out` are writable.
+kosli_status kosli_client_journal_status(const kosli_client *client,
+                                         const char *options_json,
+                                         size_t *pending_out,
+                                         char **json_out);
+
+// Records delivered by the flush, over all hosts (`SIZE_MAX` for a NULL report).
+//
+// # Safety
+// `report` is NULL or a live handle.
+size_t kosli_flush_report_delivered(kosli_flush_report *report);
+
+// Records still pending after the flush, over all hosts (`SIZE_MAX` for a NULL report).
+//
+// # Safety
+// `report` is NULL or a live handle.
+size_t kosli_flush_report_left(kosli_flush_report *report);
+
+// Failed deliveries during the flush, over all hosts (`SIZE_MAX` for a NULL report).
+//
+// # Safety
+// `report` is NULL or a live handle.
+size_t kosli_flush_report_failed(kosli_flush_report *report);
+
+// Older snapshots dropped for a newer one of the same environment (`SIZE_MAX` for a NULL
+// report).
+//
+// # Safety
+// `report` is NULL or a live handle.
+size_t kosli_flush_report_superseded(kosli_flush_report *report);
+
+// The whole report as JSON, owned by the report (valid until `kosli_flush_report_free`):
+// `{"delivered", "left", "failed", "superseded", "complete", "hosts": [{"host",
+// "delivered", "superseded", "left", "stopped", "failures": [{"id", "operation", "host",
+// "kind", "message"}]}]}`. NULL for a NULL report.
+//
+// # Safety
+// `report` is NULL or a live handle.
+const char *kosli_flush_report_json(kosli_flush_report *report);
+
+// Frees a flush report. `NULL` is a no-op.
+//
+// # Safety
+// `report` is NULL or a live handle, freed once.
+void kosli_flush_report_free(kosli_flush_report *report);
+
 // The outcome's kind (`KOSLI_OUTCOME_SENT`, ...), or `UINT32_MAX` for a NULL outcome.
 //
 // # Safety
@@ -367,6 +770,62 @@ const char *kosli_outcome_dry_run(kosli_outcome *outcome);
 // # Safety
 // `outcome` is NULL or a live handle, freed once.
 void kosli_outcome_free(kosli_outcome *outcome);
+
+// Reports what runs in the server environment `environment`: every path each of the
+// `paths_len` patterns of `paths` matches (Go globs with `**`), each under its absolute path
+// (the deprecated `kosli snapshot server`). Options: `exclude` (a list of patterns),
+// `auto_environment` (create the environment, type `server`, when it does not exist).
+//
+// # Safety
+// `client` is a live handle; strings are NUL-terminated (`options_json` may be NULL);
+// `paths` holds `paths_len` strings; `outcome_out` is writable.
+kosli_status kosli_client_snapshot_server(const kosli_client *client,
+                                          const char *environment,
+                                          const char *const *paths,
+                                          size_t paths_len,
+                                          const char *options_json,
+                                          kosli_outcome **outcome_out);
+
+// Reports one artifact running in the server environment `environment`: the file or folder
+// at `path`, under `name` (`kosli snapshot path`). Options: `exclude`, `auto_environment`.
+//
+// # Safety
+// `client` is a live handle; strings are NUL-terminated (`options_json` may be NULL);
+// `outcome_out` is writable.
+kosli_status kosli_client_snapshot_path(const kosli_client *client,
+                                        const char *environment,
+                                        const char *name,
+                                        const char *path,
+                                        const char *options_json,
+                                        kosli_outcome **outcome_out);
+
+// Reports the artifacts of the paths spec file `paths_file` (YAML, JSON or TOML, by its
+// extension) running in the server environment `environment` (`kosli snapshot paths`).
+// Options: `auto_environment`.
+//
+// # Safety
+// `client` is a live handle; strings are NUL-terminated (`options_json` may be NULL);
+// `outcome_out` is writable.
+kosli_status kosli_client_snapshot_paths(const kosli_client *client,
+                                         const char *environment,
+                                         const char *paths_file,
+                                         const char *options_json,
+                                         kosli_outcome **outcome_out);
+
+// Begins the trail `name` of `flow`, or updates it (`kosli begin trail`). Options:
+// `description`, `user_data` (any JSON), `git_commit_info` (`{"sha1", "message", "author",
+// "timestamp", "branch", "url"}`), `repo_info` (`{"url", "name", "id", "description",
+// "provider"}`), `external_urls` (`{"label": {"href", "fingerprint"}}`), `origin_url`,
+// `template_file`.
+//
+// # Safety
+// `client` is a live handle; strings are NUL-terminated (`options_json` may be NULL);
+// `outcome_out` is writable.
+kosli_status kosli_client_begin_trail(const kosli_client *client,
+                                      const char *flow,
+                                      const char *name,
+                                      const char *options_json,
+                                      kosli_outcome **outcome_out);
 
 // The library's version ("0.1.0"), a static string the caller must not free.
 const char *kosli_version(void);

@@ -53,9 +53,16 @@ unsafe fn make_client(
     } else {
         builder.build()?
     };
-    let client = Client::with_options(config, None, Some(USER_AGENT_PRODUCT.to_string()))?;
-    *slot = shared::<Client, kosli_client>(client);
+    *slot = new_client_handle(config)?;
     Ok(())
+}
+
+/// A new client handle for `config`, with this binding's `User-Agent` product.
+pub(crate) fn new_client_handle(
+    config: kosli_core::Config,
+) -> Result<*mut kosli_client, crate::error::FfiError> {
+    let client = Client::with_options(config, None, Some(USER_AGENT_PRODUCT.to_string()))?;
+    Ok(shared::<Client, kosli_client>(client))
 }
 
 /// A client from the values set on `config` and the defaults only. `config` is consumed

@@ -23,7 +23,8 @@ pub struct kosli_config {
 pub(crate) struct ConfigCell(Option<ConfigBuilder>);
 
 impl ConfigCell {
-    fn update(&mut self, f: impl FnOnce(ConfigBuilder) -> ConfigBuilder) {
+    /// Replaces the builder with `f` of it.
+    pub(crate) fn update(&mut self, f: impl FnOnce(ConfigBuilder) -> ConfigBuilder) {
         let builder = self.0.take().unwrap_or_else(Config::builder);
         self.0 = Some(f(builder));
     }
@@ -57,7 +58,7 @@ pub unsafe extern "C" fn kosli_config_free(config: *mut kosli_config) {
 ///
 /// # Safety
 /// `config` is NULL or live; `value` is NULL or a NUL-terminated string.
-unsafe fn set_str(
+pub(crate) unsafe fn set_str(
     config: *mut kosli_config,
     value: *const c_char,
     name: &'static str,

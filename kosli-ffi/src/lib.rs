@@ -6,16 +6,26 @@
 //! reports failures as a [`status::kosli_status`] plus a thread-local message.
 
 mod args;
+mod calls;
 mod error;
 mod handles;
+mod options;
 mod panic;
 
+pub mod artifacts;
+pub mod attest;
 pub mod client;
 pub mod common;
+pub mod compliance;
 pub mod config;
+pub mod environments;
 pub mod fingerprint;
+pub mod flows;
+pub mod journal;
 pub mod outcome;
+pub mod snapshots;
 pub mod status;
+pub mod trails;
 pub mod version;
 
 pub use status::kosli_status;

@@ -32,18 +32,10 @@ pub(crate) struct OutcomeC {
     dry_run: Option<CString>,
 }
 
-#[allow(
-    dead_code,
-    reason = "used by the write operations' exports, added with the operations"
-)]
 fn c_string(text: &str) -> CString {
     CString::new(text.replace('\0', "")).unwrap_or_default()
 }
 
-#[allow(
-    dead_code,
-    reason = "used by the write operations' exports, added with the operations"
-)]
 impl OutcomeC {
     /// Flattens a core outcome for C.
     pub(crate) fn new(outcome: &Outcome) -> OutcomeC {
@@ -58,11 +50,11 @@ impl OutcomeC {
             Outcome::Queued { id } => Some(c_string(id)),
             _ => None,
         };
-        let hosts: Vec<String> = failed.iter().map(|h| format!("{h:?}")).collect();
+        let hosts = serde_json::to_string(&failed).unwrap_or_else(|_| "[]".to_string());
         OutcomeC {
             kind,
             journal_id,
-            failed_hosts_json: c_string(&format!("[{}]", hosts.join(","))),
+            failed_hosts_json: c_string(&hosts),
             body: outcome.response().map(|r| c_string(&r.text())),
             dry_run: outcome.dry_run().map(|d| c_string(&d.to_string())),
         }

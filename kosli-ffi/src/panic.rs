@@ -44,6 +44,13 @@ impl PanicValue for u32 {
     }
 }
 
+impl PanicValue for usize {
+    /// `SIZE_MAX`: never a valid count.
+    fn panicked() -> Self {
+        usize::MAX
+    }
+}
+
 impl PanicValue for bool {
     fn panicked() -> Self {
         false

@@ -9,26 +9,6 @@ use std::path::Path;
 
 /// Operations of the core that have no C export yet (the C ABI issue tracks them).
 const NOT_EXPORTED_YET: &[&str] = &[
-    "allow_artifact",
-    "assert_artifact",
-    "attest_artifact",
-    "attest_custom",
-    "attest_generic",
-    "attest_junit",
-    "attest_pull_request",
-    "attest_snyk",
-    "begin_trail",
-    "create_environment",
-    "create_flow",
-    "create_flow_legacy",
-    "get_artifact",
-    "get_artifacts_by_commit",
-    "get_environment",
-    "get_flow",
-    "list_artifacts",
-    "list_environments",
-    "list_flows",
-    "snapshot_server",
     // image fingerprints and docker/k8s snapshots (issue 11): binding not written yet
     "snapshot_docker",
     "snapshot_k8s",
