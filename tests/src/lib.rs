@@ -9,6 +9,7 @@ use std::sync::{Mutex, OnceLock};
 pub mod fake;
 pub mod fake_docker;
 pub mod fake_kube;
+pub mod fake_providers;
 pub mod journal_load;
 pub mod registry;
 

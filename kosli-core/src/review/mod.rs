@@ -102,6 +102,9 @@ impl PullRequestEvidence {
 pub(crate) struct Lookup<'a> {
     pub(crate) client: &'a Client,
     pub(crate) source: &'a PrSource,
+    /// Only what `assert pullrequest` needs: the CLI's Azure assert reads no commits
+    /// (observed: assert_azure_found).
+    pub(crate) for_assert: bool,
 }
 
 impl Lookup<'_> {
@@ -136,6 +139,15 @@ impl Client {
         source: &PrSource,
         commit: &str,
     ) -> Result<PullRequestEvidence> {
+        self.lookup_pull_requests(source, commit, false).await
+    }
+
+    async fn lookup_pull_requests(
+        &self,
+        source: &PrSource,
+        commit: &str,
+        for_assert: bool,
+    ) -> Result<PullRequestEvidence> {
         source.check()?;
         if commit.is_empty() {
             return Err(Error::invalid_input(
@@ -146,6 +158,7 @@ impl Client {
         let lookup = Lookup {
             client: self,
             source,
+            for_assert,
         };
         tracing::debug!(
             "looking up the {}s of {commit} in {}",
@@ -166,13 +179,14 @@ impl Client {
     }
 
     /// `kosli assert pullrequest <provider>`: the pull requests of `commit`, or a
-    /// `PolicyDenied` error when there is none (the CLI's exit 1).
+    /// `PolicyDenied` error when there is none (the CLI's exit 1). Sends the CLI's requests
+    /// for an assert: on Azure DevOps the pull requests' commits are not read (left empty).
     pub async fn assert_pull_requests(
         &self,
         source: &PrSource,
         commit: &str,
     ) -> Result<PullRequestEvidence> {
-        let evidence = self.find_pull_requests(source, commit).await?;
+        let evidence = self.lookup_pull_requests(source, commit, true).await?;
         evidence.assert_found()?;
         Ok(evidence)
     }
