@@ -375,14 +375,15 @@ async fn bearer_token(
     let mut url = reqwest::Url::parse(realm)
         .map_err(|e| Error::config(format!("the registry's token realm {realm}: {e}")))?;
     {
+        // Go's url.Values.Encode: keys in sorted order (account, scope, service).
         let mut q = url.query_pairs_mut();
         if let Some(c) = credentials {
             q.append_pair("account", &c.username);
         }
+        q.append_pair("scope", &format!("repository:{repo}:pull"));
         if let Some(s) = service {
             q.append_pair("service", s);
         }
-        q.append_pair("scope", &format!("repository:{repo}:pull"));
     }
     let mut request = http.get(url.clone());
     if let Some(c) = credentials {
@@ -392,41 +393,92 @@ async fn bearer_token(
         .send()
         .await
         .map_err(|e| network(format!("Get \"{url}\""), &e))?;
-    let status = answer.status().as_u16();
-    if status == 401 || status == 403 {
-        return Err(Error::Auth {
-            status,
-            message: format!("requesting bearer token: invalid status code from registry {status}"),
-        });
-    }
-    if status != 200 {
-        return Err(Error::Api {
-            status,
-            message: format!("requesting bearer token: invalid status code from registry {status}"),
-        });
-    }
+    let status = answer.status();
     let bytes = answer
         .bytes()
         .await
         .map_err(|e| network(format!("Get \"{url}\""), &e))?;
+    let status = match status.as_u16() {
+        200 => 200,
+        401 => {
+            return Err(Error::Auth {
+                status: 401,
+                message: format!(
+                    "unable to retrieve auth token: invalid username/password: {}",
+                    unauthorized_detail(&bytes)
+                ),
+            })
+        }
+        code => {
+            let message = format!(
+                "Requesting bearer token: received unexpected HTTP status: {code} {}",
+                status.canonical_reason().unwrap_or_default()
+            );
+            return Err(if code == 403 {
+                Error::Auth {
+                    status: code,
+                    message,
+                }
+            } else {
+                Error::Api {
+                    status: code,
+                    message,
+                }
+            });
+        }
+    };
     let body: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| Error::Api {
         status,
         message: format!("requesting bearer token: {e}"),
     })?;
+    // No token: the manifest request goes without one and the registry refuses it, as with
+    // the CLI ("authentication required").
     let token = body
         .get("token")
-        .or_else(|| body.get("access_token"))
         .and_then(|t| t.as_str())
-        .ok_or_else(|| Error::Api {
-            status,
-            message: "requesting bearer token: the answer holds no token".to_string(),
-        })?;
+        .filter(|t| !t.is_empty())
+        .or_else(|| body.get("access_token").and_then(|t| t.as_str()))
+        .unwrap_or_default();
     let mut v = HeaderValue::from_str(&format!("Bearer {token}")).map_err(|_| Error::Api {
         status,
         message: "requesting bearer token: the token is not a valid header value".to_string(),
     })?;
     v.set_sensitive(true);
     Ok(v)
+}
+
+/// What a token service's 401 says, worded as the CLI's registry client words it: the
+/// distribution error list (`unauthorized: <message>`), an old-style `{"details": ...}`, or
+/// `authentication required` when the body says nothing.
+fn unauthorized_detail(body: &[u8]) -> String {
+    const DEFAULT: &str = "authentication required";
+    let Ok(v) = serde_json::from_slice::<serde_json::Value>(body) else {
+        return DEFAULT.to_string();
+    };
+    if let Some(details) = v.get("details").and_then(|d| d.as_str()) {
+        return format!("unauthorized: {details}");
+    }
+    let errors: Vec<String> = v
+        .get("errors")
+        .and_then(|e| e.as_array())
+        .map(|list| {
+            list.iter()
+                .map(|e| {
+                    let code = e.get("code").and_then(|c| c.as_str()).unwrap_or("UNKNOWN");
+                    let code = code.replace('_', " ").to_lowercase();
+                    match e.get("message").and_then(|m| m.as_str()) {
+                        Some(m) if !m.is_empty() => format!("{code}: {m}"),
+                        _ => format!("{code}: {DEFAULT}"),
+                    }
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    match errors.len() {
+        0 => DEFAULT.to_string(),
+        1 => errors.concat(),
+        _ => format!("errors:\n{}\n", errors.join("\n")),
+    }
 }
 
 fn network(context: String, e: &reqwest::Error) -> Error {
@@ -462,6 +514,25 @@ mod tests {
             }
         );
         assert_eq!(parse_challenge(&HeaderMap::new()), Challenge::None);
+    }
+
+    #[test]
+    fn token_refusals_are_worded_as_the_cli_words_them() {
+        assert_eq!(unauthorized_detail(b""), "authentication required");
+        assert_eq!(
+            unauthorized_detail(br#"{"details":"bad"}"#),
+            "unauthorized: bad"
+        );
+        assert_eq!(
+            unauthorized_detail(
+                br#"{"errors":[{"code":"UNAUTHORIZED","message":"nope","detail":null}]}"#
+            ),
+            "unauthorized: nope"
+        );
+        assert_eq!(
+            unauthorized_detail(br#"{"errors":[{"code":"DENIED"},{"code":"NAME_UNKNOWN","message":"x"}]}"#),
+            "errors:\ndenied: authentication required\nname unknown: x\n"
+        );
     }
 
     #[test]

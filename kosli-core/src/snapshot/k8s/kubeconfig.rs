@@ -251,13 +251,17 @@ fn in_cluster(timeout: Duration) -> Result<Connection> {
         .ok()
         .filter(|p| !p.is_empty());
     let (Some(host), Some(port)) = (host, port) else {
-        return Err(build_error(
-            "no kubeconfig file and not running in a cluster (KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT are not set)".into(),
+        return Err(in_cluster_error(
+            "unable to load in-cluster configuration, KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT must be defined".into(),
         ));
     };
     let dir = Path::new(SERVICE_ACCOUNT);
-    let token = read_token(&dir.join("token"))?;
-    let ca = transport::read_certs(&dir.join("ca.crt"))?;
+    let in_cluster_io = |e: Error| {
+        let message = format!("could not build config from inside the cluster: {e} ");
+        crate::ops::environments::with_message(e, message)
+    };
+    let token = read_token(&dir.join("token")).map_err(in_cluster_io)?;
+    let ca = transport::read_certs(&dir.join("ca.crt")).map_err(in_cluster_io)?;
     let host = if host.contains(':') {
         format!("[{host}]")
     } else {
@@ -268,6 +272,13 @@ fn in_cluster(timeout: Duration) -> Result<Connection> {
         http: client(Some(ca), None, timeout)?,
         authorization: Some(bearer(&token)?),
     })
+}
+
+fn in_cluster_error(message: String) -> Error {
+    // The CLI's words, trailing space included.
+    Error::config(format!(
+        "could not build config from inside the cluster: {message} "
+    ))
 }
 
 fn find<'a, T>(list: &'a [Named<T>], name: &str) -> Option<&'a T> {

@@ -42,6 +42,7 @@ use crate::operations;
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct K8sOptions {
     /// The kubeconfig file; `None`: `$HOME/.kube/config` if it exists, else in-cluster.
+    /// `$KUBECONFIG` is not read: the CLI v2.43.1 ignores it (observed), and so do we.
     #[serde(default)]
     pub kubeconfig: Option<PathBuf>,
     /// Which namespaces (every one by default).
@@ -219,7 +220,6 @@ impl K8sCluster {
         environment: impl Into<String>,
         selector: &NamespaceSelector,
     ) -> Result<K8sSnapshot> {
-        let compiled = selector.compile()?;
         let mut snapshot = K8sSnapshot {
             environment: environment.into(),
             namespaces: None,
@@ -236,7 +236,8 @@ impl K8sCluster {
                     .get("/api/v1/namespaces", "could not list namespaces")
                     .await?;
                 let names: Vec<String> = all.items.into_iter().map(|n| n.metadata.name).collect();
-                compiled.filter(&names)
+                // As the CLI: a bad regex is found only once the namespaces are listed.
+                selector.compile_filter()?.filter(&names)
             } else {
                 selector.namespaces.clone()
             };

@@ -81,8 +81,9 @@ impl NamespaceSelector {
         None
     }
 
-    /// Checks the selector as the CLI checks its flags (`only one of --namespaces,
-    /// --exclude-namespaces is allowed`, regex syntax).
+    /// Checks the selector as the CLI checks its flags before it asks the cluster anything
+    /// (`only one of --namespaces, --exclude-namespaces is allowed`). Regex syntax is checked
+    /// later, as the CLI does it: after the namespaces were listed ([`Self::compile_filter`]).
     pub fn check_flags(&self) -> Result<()> {
         if let Some((a, b)) = self.conflict() {
             return Err(Error::invalid_input(
@@ -90,7 +91,7 @@ impl NamespaceSelector {
                 format!("only one of --{}, --{} is allowed", kebab(a), kebab(b)),
             ));
         }
-        self.compile().map(|_| ())
+        Ok(())
     }
 
     /// Whether the cluster's namespaces must be listed (any filter but plain names).
@@ -103,6 +104,32 @@ impl NamespaceSelector {
     /// Whether it selects every namespace.
     pub fn is_all(&self) -> bool {
         self.namespaces.is_empty() && !self.lists_namespaces()
+    }
+
+    /// Compiles the regexes when filtering the cluster's namespaces, with the CLI's words for
+    /// a bad one (`could not filter namespaces: invalid include name regex pattern [x: ...`,
+    /// trailing space included).
+    pub(crate) fn compile_filter(&self) -> Result<Compiled> {
+        let compile = |rs: &[String], which: &str| -> Result<Vec<Regex>> {
+            rs.iter()
+                .map(|r| {
+                    Regex::new(r).map_err(|e| {
+                        Error::invalid_input(
+                            "namespaces-regex",
+                            format!(
+                                "could not filter namespaces: invalid {which} name regex pattern {r}: {} ",
+                                go_regex_error(r, &e)
+                            ),
+                        )
+                    })
+                })
+                .collect()
+        };
+        Ok(Compiled {
+            include: compile(&self.namespaces_regex, "include")?,
+            exclude: compile(&self.exclude_namespaces_regex, "exclude")?,
+            selector: self.clone(),
+        })
     }
 
     pub(crate) fn compile(&self) -> Result<Compiled> {
@@ -225,7 +252,7 @@ impl K8sEnvironments {
         let path = path.as_ref();
         let text = std::fs::read_to_string(path).map_err(|e| {
             let io = Error::io("open", path, e);
-            let message = format!("failed to read config file: {io}");
+            let message = format!("failed to read config file '{}': {io}", path.display());
             crate::ops::environments::with_message(io, message)
         })?;
         Self::parse(&text, Some(path))
@@ -330,6 +357,27 @@ mod tests {
         assert_eq!(s.compile().unwrap().filter(&all), ["prod", "staging"]);
         assert!(NamespaceSelector::all().is_all());
         assert!(!NamespaceSelector::namespaces(["a"]).lists_namespaces());
+    }
+
+    #[test]
+    fn bad_flag_regexes_use_the_cli_words() {
+        let s = NamespaceSelector {
+            namespaces_regex: names(&["[x"]),
+            ..Default::default()
+        };
+        assert!(s.check_flags().is_ok());
+        assert_eq!(
+            s.compile_filter().unwrap_err().to_string(),
+            "could not filter namespaces: invalid include name regex pattern [x: error parsing regexp: missing closing ]: `[x` "
+        );
+        let s = NamespaceSelector {
+            exclude_namespaces_regex: names(&["ok", "(x"]),
+            ..Default::default()
+        };
+        assert_eq!(
+            s.compile_filter().unwrap_err().to_string(),
+            "could not filter namespaces: invalid exclude name regex pattern (x: error parsing regexp: missing closing ): `(x` "
+        );
     }
 
     #[test]
