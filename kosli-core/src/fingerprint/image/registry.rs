@@ -530,7 +530,9 @@ mod tests {
             "unauthorized: nope"
         );
         assert_eq!(
-            unauthorized_detail(br#"{"errors":[{"code":"DENIED"},{"code":"NAME_UNKNOWN","message":"x"}]}"#),
+            unauthorized_detail(
+                br#"{"errors":[{"code":"DENIED"},{"code":"NAME_UNKNOWN","message":"x"}]}"#
+            ),
             "errors:\ndenied: authentication required\nname unknown: x\n"
         );
     }
