@@ -44,8 +44,9 @@ enum Kind {
     Snyk(Box<SnykArgs>),
     /// Attest an artifact's creation to a Kosli flow.
     ///
-    /// Differences from the official CLI: --artifact-type oci and docker are not in this example
-    /// yet (give --fingerprint).
+    /// Differences from the official CLI: with --artifact-type oci|docker, registries are asked
+    /// with the SDK's own User-Agent and the Docker Engine over unix://, tcp:// or http://
+    /// (no TLS or ssh DOCKER_HOST).
     Artifact(Box<crate::attest_more_cmd::ArtifactArgs>),
     /// Report a generic attestation to an artifact or a trail in a Kosli flow.
     ///

@@ -29,6 +29,11 @@ enum Kind {
     /// Report a snapshot of artifacts running in a server environment to Kosli (deprecated).
     #[command(visible_alias = "directories")]
     Server(ServerArgs),
+    /// Report a snapshot of running containers from docker host to Kosli.
+    Docker(crate::snapshot_runtime_cmd::DockerArgs),
+    /// Report a snapshot of running pods in a K8S cluster or namespace(s) to Kosli.
+    #[command(alias = "kubernetes")]
+    K8s(crate::snapshot_runtime_cmd::K8sArgs),
 }
 
 /// The flags every snapshot command has.
@@ -113,6 +118,8 @@ struct ServerArgs {
 /// Runs `kosli snapshot <kind>`.
 pub fn run(args: &Args, ctx: &Context) -> ExitCode {
     match &args.what {
+        Kind::Docker(a) => crate::snapshot_runtime_cmd::docker(a, ctx),
+        Kind::K8s(a) => crate::snapshot_runtime_cmd::k8s(a, ctx),
         Kind::Path(a) => {
             let flags = || {
                 no_watch(a.watch)?;

@@ -210,11 +210,9 @@ impl Client {
             }
         }
         let request = snapshot.request()?;
-        let environment = if options.auto_environment {
-            Some(self.ensure_environment(snapshot, options).await?)
-        } else {
-            None
-        };
+        let environment = self
+            .prepare_environment(snapshot.environment(), snapshot.env_type(), options)
+            .await?;
         let report = self.write(&request).await?;
         Ok(SnapshotOutcome {
             environment,
@@ -243,14 +241,33 @@ impl Client {
             .await
     }
 
+    /// `--auto-environment` alone, for callers that must make sure of the environment before
+    /// they collect (the CLI does it first): with `options.auto_environment`, the environment
+    /// `name` of type `env_type` is checked and created if missing (with the description
+    /// given, else the CLI's); without it, nothing is asked (`None`). Reporting afterwards
+    /// with [`ReportOptions::new`] does not ask again.
+    pub async fn prepare_environment(
+        &self,
+        name: &str,
+        env_type: &str,
+        options: &ReportOptions,
+    ) -> Result<Option<AutoEnvironment>> {
+        if !options.auto_environment {
+            return Ok(None);
+        }
+        check_environment(name)?;
+        self.ensure_environment(name, env_type, options)
+            .await
+            .map(Some)
+    }
+
     /// `--auto-environment` with the given description.
     async fn ensure_environment(
         &self,
-        snapshot: &Snapshot,
+        name: &str,
+        env_type: &str,
         options: &ReportOptions,
     ) -> Result<AutoEnvironment> {
-        let name = snapshot.environment();
-        let env_type = snapshot.env_type();
         let description = match &options.environment_description {
             None => return self.auto_environment(name, env_type).await,
             Some(d) => d,
@@ -301,6 +318,16 @@ impl crate::blocking::Client {
         options: &ReportOptions,
     ) -> Result<SnapshotOutcome> {
         self.run(|c| async move { c.report_snapshot(snapshot, options).await })
+    }
+
+    /// See [`Client::prepare_environment`].
+    pub fn prepare_environment(
+        &self,
+        name: &str,
+        env_type: &str,
+        options: &ReportOptions,
+    ) -> Result<Option<AutoEnvironment>> {
+        self.run(|c| async move { c.prepare_environment(name, env_type, options).await })
     }
 
     /// See [`Client::snapshot_docker`].

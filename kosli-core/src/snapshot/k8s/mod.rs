@@ -275,6 +275,15 @@ impl K8sCluster {
         Ok(snapshot)
     }
 
+    /// [`snapshot`](Self::snapshot) on the SDK's shared runtime (for callers without one).
+    pub fn snapshot_blocking(
+        &self,
+        environment: impl Into<String>,
+        selector: &NamespaceSelector,
+    ) -> Result<K8sSnapshot> {
+        crate::fingerprint::image::block_on(self.snapshot(environment, selector))
+    }
+
     async fn get<T: serde::de::DeserializeOwned>(&self, path: &str, context: &str) -> Result<T> {
         let url = format!("{}{path}", self.conn.server);
         let mut request = self
