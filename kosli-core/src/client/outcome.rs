@@ -14,12 +14,29 @@ pub struct Response {
     host: String,
     status: u16,
     body: Bytes,
+    headers: reqwest::header::HeaderMap,
 }
 
 impl Response {
     /// A response, as the transport builds it.
     pub(crate) fn new(host: String, status: u16, body: Bytes) -> Response {
-        Response { host, status, body }
+        Response {
+            host,
+            status,
+            body,
+            headers: reqwest::header::HeaderMap::new(),
+        }
+    }
+
+    /// The same response with the answer's headers (providers page with them).
+    pub(crate) fn with_headers(mut self, headers: reqwest::header::HeaderMap) -> Response {
+        self.headers = headers;
+        self
+    }
+
+    /// The first value of the answer's header `name`, when it is text.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
     }
 
     /// The host that answered, as configured.

@@ -112,11 +112,10 @@ pub(crate) async fn send_with_retries(
         let wait = match attempt(http, prepared, host.token(), per_attempt).await {
             Ok(answer) if answer.status == 200 || answer.status == 201 => {
                 tracing::debug!("request made to {url} and got status {}", answer.status);
-                return Ok(Response::new(
-                    host.as_str().to_string(),
-                    answer.status,
-                    answer.body,
-                ));
+                return Ok(
+                    Response::new(host.as_str().to_string(), answer.status, answer.body)
+                        .with_headers(answer.headers),
+                );
             }
             Ok(answer) => {
                 let message = server_message(&answer.body);

@@ -1,6 +1,7 @@
 //! Azure DevOps (Git REST, `api-version=5.1` in `Accept`, as the CLI's client sends it): the
 //! pull requests whose last merge commit is the commit (`pullRequestQuery`), then each one's
-//! commits (`$top=100`; not for an assert, as observed) and reviewers. Observed from CLI v2.43.1 by pointing `--azure-org-url`
+//! commits (`$top=100` a page, following continuation tokens; not for an assert, as observed)
+//! and reviewers. Observed from CLI v2.43.1 by pointing `--azure-org-url`
 //! at a local fake (tests/fixtures/review/azure_*); the CLI's client first discovers resource
 //! locations (`OPTIONS {org}/_apis`, `GET {org}/_apis/ResourceAreas`), which this module does
 //! not need. Approvers are the reviewers with vote 10 (`APPROVED`), as observed.
@@ -10,10 +11,13 @@ use serde_json::{json, Value};
 use super::answer::{decode, Answer};
 use super::pull_request::{Approver, Commit, PullRequest};
 use super::{path_escape, Lookup};
-use crate::client::ExternalRequest;
+use crate::client::{escape_query, ExternalRequest};
 use crate::error::Result;
 
 const ACCEPT: &str = "application/json;api-version=5.1";
+
+/// The most pages read per list.
+const MAX_PAGES: usize = 1000;
 
 impl Lookup<'_> {
     fn azure_org(&self) -> String {
@@ -35,12 +39,53 @@ impl Lookup<'_> {
     }
 
     async fn azure_get(&self, url: &str, query: Option<&str>) -> Result<Value> {
+        Ok(self.azure_get_paged(url, query).await?.0)
+    }
+
+    /// A GET, with the continuation token of the next page, if the answer names one.
+    async fn azure_get_paged(
+        &self,
+        url: &str,
+        query: Option<&str>,
+    ) -> Result<(Value, Option<String>)> {
         let mut url = self.url(url)?;
         url.set_query(query);
         let request = self
             .authed(ExternalRequest::get(url))?
             .header("accept", ACCEPT)?;
-        decode("Azure DevOps", &self.client.send_external(&request).await?)
+        let response = self.client.send_external(&request).await?;
+        let next = response
+            .header("x-ms-continuationtoken")
+            .filter(|t| !t.is_empty())
+            .map(str::to_string);
+        Ok((decode("Azure DevOps", &response)?, next))
+    }
+
+    /// A pull request's commits, 100 a page, following `x-ms-continuationtoken` as the CLI
+    /// does (observed: azure_paged).
+    async fn azure_commits(&self, repo: &str, id: i64) -> Result<Vec<Value>> {
+        let url = format!("{repo}/pullRequests/{id}/commits");
+        let mut out = Vec::new();
+        let mut query = "%24top=100".to_string();
+        for _ in 0..MAX_PAGES {
+            let (page, next) = self.azure_get_paged(&url, Some(&query)).await?;
+            out.extend(
+                Answer::new("Azure DevOps commits", &page)
+                    .list("/value")
+                    .iter()
+                    .cloned(),
+            );
+            match next {
+                Some(token) => {
+                    query = format!("%24top=100&continuationToken={}", escape_query(&token));
+                }
+                None => return Ok(out),
+            }
+        }
+        Err(crate::error::Error::Api {
+            status: 200,
+            message: format!("Azure DevOps: more than {MAX_PAGES} pages of commits"),
+        })
     }
 
     /// The commit's pull requests on Azure DevOps.
@@ -68,13 +113,9 @@ impl Lookup<'_> {
         for pr in &prs {
             let id = pr.get("pullRequestId").and_then(Value::as_i64).unwrap_or(0);
             let commits = if self.for_assert {
-                Value::Null
+                Vec::new()
             } else {
-                self.azure_get(
-                    &format!("{repo}/pullRequests/{id}/commits"),
-                    Some("%24top=100"),
-                )
-                .await?
+                self.azure_commits(&repo, id).await?
             };
             let reviewers = self
                 .azure_get(&format!("{repo}/pullRequests/{id}/reviewers"), None)
@@ -88,7 +129,7 @@ impl Lookup<'_> {
         &self,
         pr: &Value,
         id: i64,
-        commits: &Value,
+        commits: &[Value],
         reviewers: &Value,
     ) -> Result<PullRequest> {
         let a = Answer::new("Azure DevOps pull request", pr);
@@ -106,8 +147,7 @@ impl Lookup<'_> {
                 }
             })
             .collect();
-        let commits = Answer::new("Azure DevOps commits", commits)
-            .list("/value")
+        let commits = commits
             .iter()
             .map(|c| {
                 let c = Answer::new("Azure DevOps commit", c);

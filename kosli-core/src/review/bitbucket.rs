@@ -3,8 +3,9 @@
 //! pull requests, then each pull request (its participants) and its commits. Observed from CLI
 //! v2.43.1 (tests/fixtures/review/bitbucket_*): approvers are the participants with
 //! `approved: true` (display name, participant state, `participated_on`), `merged_at` is
-//! `updated_on`, commit branches are empty. Lists follow Bitbucket's `next` links (the
-//! documented pagination; not observed with the CLI).
+//! `updated_on`, commit branches are empty. A pull request's commits follow Bitbucket's `next`
+//! links; the commit's list of pull requests is read on its first page only, as the CLI does
+//! (both observed: bitbucket_paged).
 
 use serde_json::Value;
 
@@ -65,12 +66,15 @@ impl Lookup<'_> {
     /// The commit's pull requests on Bitbucket Cloud.
     pub(crate) async fn bitbucket(&self, commit: &str) -> Result<Vec<PullRequest>> {
         let repo = self.bitbucket_repo_url();
-        let list = self
-            .bitbucket_list(format!(
+        // Only the first page: the CLI does not follow this list's `next` link (observed:
+        // bitbucket_paged).
+        let page = self
+            .bitbucket_get(&format!(
                 "{repo}/commit/{}/pullrequests",
                 path_escape(commit)
             ))
             .await?;
+        let list = Answer::new("Bitbucket", &page).list("/values").to_vec();
         let mut out = Vec::with_capacity(list.len());
         for item in &list {
             let id = item.get("id").and_then(Value::as_i64).unwrap_or(0);

@@ -1,6 +1,7 @@
 //! GitHub: the CLI's GraphQL query for the commit's associated pull requests, draining the
 //! commits and approving reviews of each page by page (`hasNextPage`/`endCursor`); when the
-//! query finds none, the REST list of the commit's pull requests (first 100), each then read
+//! query finds none, the REST list of the commit's pull requests (pages of 100 following the
+//! `Link` header), each then read
 //! with the CLI's by-number query. Queries, variables and mapping observed from CLI v2.43.1
 //! (wire.md §2.4 and tests/fixtures/review/github_*).
 
@@ -48,6 +49,22 @@ fn endpoints(source: &PrSource) -> Endpoints {
             }
         }
     }
+}
+
+/// The page number of the `rel="next"` link of a `Link` header, as go-github reads it.
+fn next_page(link: &str) -> Option<u64> {
+    link.split(',').find_map(|part| {
+        let (target, params) = part.split_once(';')?;
+        if !params.split(';').any(|p| p.trim() == "rel=\"next\"") {
+            return None;
+        }
+        let target = target.trim().trim_start_matches('<').trim_end_matches('>');
+        let query = target.split_once('?')?.1;
+        query
+            .split('&')
+            .find_map(|kv| kv.strip_prefix("page="))
+            .and_then(|n| n.parse().ok())
+    })
 }
 
 /// The repository name the CLI queries: `owner/name` is cut to `name` (observed).
@@ -103,27 +120,38 @@ impl Lookup<'_> {
             }
             return Ok(prs);
         }
-        // The REST fallback (first page of 100, as the CLI asks for).
+        // The REST fallback: pages of 100, following the `Link` header's `rel="next"` page,
+        // as the CLI does (observed: github_rest_paged).
         let rest = endpoints(self.source).rest;
-        let mut url = self.url(&format!(
-            "{rest}/repos/{}/{}/commits/{}/pulls",
-            super::path_escape(owner),
-            super::path_escape(repo),
-            super::path_escape(commit)
-        ))?;
-        url.set_query(Some("page=1&per_page=100"));
-        let request = self
-            .authed(ExternalRequest::get(url))?
-            .header("accept", "application/vnd.github.groot-preview+json")?;
-        let list = decode("GitHub REST", &self.client.send_external(&request).await?)?;
-        let Some(list) = list.as_array() else {
-            return Err(Error::parse(
-                None,
-                None,
-                "GitHub REST: the commit's pull requests are not a list",
-            ));
-        };
-        for item in list {
+        let mut list = Vec::new();
+        let mut page = Some(1u64);
+        for _ in 0..MAX_PAGES {
+            let Some(p) = page else { break };
+            let mut url = self.url(&format!(
+                "{rest}/repos/{}/{}/commits/{}/pulls",
+                super::path_escape(owner),
+                super::path_escape(repo),
+                super::path_escape(commit)
+            ))?;
+            url.set_query(Some(&format!("page={p}&per_page=100")));
+            let request = self
+                .authed(ExternalRequest::get(url))?
+                .header("accept", "application/vnd.github.groot-preview+json")?;
+            let response = self.client.send_external(&request).await?;
+            let Value::Array(items) = decode("GitHub REST", &response)? else {
+                return Err(Error::parse(
+                    None,
+                    None,
+                    "GitHub REST: the commit's pull requests are not a list",
+                ));
+            };
+            list.extend(items);
+            page = response
+                .header("link")
+                .and_then(next_page)
+                .filter(|n| *n > p);
+        }
+        for item in &list {
             let number = item.get("number").and_then(Value::as_i64).unwrap_or(0);
             let answer = self
                 .graphql(
@@ -289,5 +317,13 @@ mod tests {
         );
         assert_eq!(repo_name("acme/app"), "app");
         assert_eq!(repo_name("app"), "app");
+    }
+
+    #[test]
+    fn next_pages_of_link_headers() {
+        let link = r#"<https://api.github.com/x?page=3&per_page=100>; rel="next", <https://api.github.com/x?page=9&per_page=100>; rel="last""#;
+        assert_eq!(next_page(link), Some(3));
+        assert_eq!(next_page(r#"<https://a/x?page=1>; rel="prev""#), None);
+        assert_eq!(next_page("garbage"), None);
     }
 }

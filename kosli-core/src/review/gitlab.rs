@@ -1,6 +1,7 @@
 //! GitLab (REST v4): the commit's merge requests, then per merge request its approvals, its
-//! commits and each commit's signature (404 = unsigned). One page of 100 of each list, as the
-//! CLI asks. Observed from CLI v2.43.1 (tests/fixtures/review/gitlab_*). One deliberate
+//! commits and each commit's signature (404 = unsigned). Lists are read 100 a page, following
+//! GitLab's `X-Next-Page` header (not its `Link` header), as the CLI does (observed:
+//! gitlab_paged, gitlab_paged_link). Observed from CLI v2.43.1 (tests/fixtures/review/gitlab_*). One deliberate
 //! difference: an unmerged merge request (no `merged_at`) makes the CLI crash (nil pointer);
 //! here it is reported without `merged_at`.
 
@@ -11,6 +12,10 @@ use super::pull_request::{Approver, Commit, PullRequest};
 use super::{path_escape, Lookup};
 use crate::client::ExternalRequest;
 use crate::error::{Error, ErrorKind, Result};
+
+/// The most pages read per list, so that a provider that always names a next page cannot
+/// keep the lookup going for ever.
+const MAX_PAGES: usize = 1000;
 
 impl Lookup<'_> {
     fn gitlab_project_url(&self) -> String {
@@ -24,23 +29,54 @@ impl Lookup<'_> {
         format!("{base}/api/v4/projects/{}", path_escape(&project))
     }
 
-    async fn gitlab_get(&self, path: &str, paged: bool) -> Result<Value> {
+    async fn gitlab_get(&self, path: &str, page: Option<u64>) -> Result<(Value, Option<u64>)> {
         let mut url = self.url(&format!("{}{path}", self.gitlab_project_url()))?;
-        if paged {
-            url.set_query(Some("page=1&per_page=100"));
+        if let Some(page) = page {
+            url.set_query(Some(&format!("page={page}&per_page=100")));
         }
         let request = self
             .authed(ExternalRequest::get(url))?
             .header("accept", "application/json")?;
-        decode("GitLab", &self.client.send_external(&request).await?)
+        let response = self.client.send_external(&request).await?;
+        let next = response
+            .header("x-next-page")
+            .and_then(|n| n.trim().parse::<u64>().ok())
+            .filter(|n| *n > 0);
+        Ok((decode("GitLab", &response)?, next))
+    }
+
+    /// Every item of a paged list, page after page while GitLab names a next page.
+    async fn gitlab_list(&self, path: &str, what: &str) -> Result<Vec<Value>> {
+        let mut out = Vec::new();
+        let mut page = Some(1);
+        for _ in 0..MAX_PAGES {
+            let Some(p) = page else {
+                return Ok(out);
+            };
+            let (list, next) = self.gitlab_get(path, Some(p)).await?;
+            let Value::Array(items) = list else {
+                return Err(Error::parse(
+                    None,
+                    None,
+                    format!("GitLab: the {what} are not a list"),
+                ));
+            };
+            out.extend(items);
+            // A next page that does not move forward would loop for ever.
+            page = next.filter(|n| *n > p);
+        }
+        Err(Error::Api {
+            status: 200,
+            message: format!("GitLab: more than {MAX_PAGES} pages of {what}"),
+        })
     }
 
     /// The commit's merge requests on GitLab.
     pub(crate) async fn gitlab(&self, commit: &str) -> Result<Vec<PullRequest>> {
-        let list = self
-            .gitlab_get(
+        let mrs = self
+            .gitlab_list(
                 &format!("/repository/commits/{}/merge_requests", path_escape(commit)),
-                true,
+                "commit's merge requests",
             )
             .await
             .map_err(|e| {
@@ -49,15 +85,8 @@ impl Lookup<'_> {
                     &format!("failed to list merge requests for commit {commit}: "),
                 )
             })?;
-        let Some(mrs) = list.as_array() else {
-            return Err(Error::parse(
-                None,
-                None,
-                "GitLab: the commit's merge requests are not a list",
-            ));
-        };
         let mut out = Vec::with_capacity(mrs.len());
-        for mr in mrs {
+        for mr in &mrs {
             out.push(self.gitlab_mr(mr).await?);
         }
         Ok(out)
@@ -67,8 +96,8 @@ impl Lookup<'_> {
         let a = Answer::new("GitLab merge request", mr);
         let iid = mr.get("iid").and_then(Value::as_i64).unwrap_or(0);
         let head_ref = a.text("/source_branch");
-        let approvals = self
-            .gitlab_get(&format!("/merge_requests/{iid}/approvals"), false)
+        let (approvals, _) = self
+            .gitlab_get(&format!("/merge_requests/{iid}/approvals"), None)
             .await?;
         let approvers: Vec<Approver> = Answer::new("GitLab approvals", &approvals)
             .list("/approved_by")
@@ -83,18 +112,14 @@ impl Lookup<'_> {
             })
             .collect();
         let commits = self
-            .gitlab_get(&format!("/merge_requests/{iid}/commits"), true)
+            .gitlab_list(
+                &format!("/merge_requests/{iid}/commits"),
+                "merge request's commits",
+            )
             .await?;
-        let mut mapped = Vec::new();
-        for c in Answer::new("GitLab commits", &commits).list("") {
+        let mut mapped = Vec::with_capacity(commits.len());
+        for c in &commits {
             mapped.push(self.gitlab_commit(c, &head_ref).await?);
-        }
-        if commits.as_array().is_none() {
-            return Err(Error::parse(
-                None,
-                None,
-                "GitLab: the merge request's commits are not a list",
-            ));
         }
         Ok(PullRequest {
             merge_commit: a.text("/merge_commit_sha"),
@@ -127,11 +152,11 @@ impl Lookup<'_> {
         let (verified, signature_state) = match self
             .gitlab_get(
                 &format!("/repository/commits/{}/signature", path_escape(&sha)),
-                false,
+                None,
             )
             .await
         {
-            Ok(sig) => {
+            Ok((sig, _)) => {
                 let status = Answer::new("GitLab signature", &sig).text("/verification_status");
                 if status.is_empty() {
                     (None, None)

@@ -12,6 +12,10 @@ use super::server::Route;
 /// The address the scenarios were observed at.
 pub const OBSERVED_BASE: &str = "http://127.0.0.1:28517";
 
+/// Bitbucket's API origin: the CLI reached it through the observation server acting as an
+/// HTTPS proxy, so its `next` links name it; a replay points them at the fake.
+pub const BITBUCKET_API_ORIGIN: &str = "https://api.bitbucket.org";
+
 /// One observed run.
 #[derive(Debug, Clone)]
 pub struct Scenario {
@@ -119,10 +123,13 @@ impl Scenario {
     }
 }
 
-/// `v` with every string's observed address replaced by `base`.
+/// `v` with every string's observed address (and Bitbucket's API origin) replaced by `base`.
 pub fn subst_value(v: &Value, base: &str) -> Value {
     match v {
-        Value::String(s) => Value::String(s.replace(OBSERVED_BASE, base)),
+        Value::String(s) => Value::String(
+            s.replace(OBSERVED_BASE, base)
+                .replace(BITBUCKET_API_ORIGIN, base),
+        ),
         Value::Array(a) => Value::Array(a.iter().map(|x| subst_value(x, base)).collect()),
         Value::Object(o) => Value::Object(
             o.iter()

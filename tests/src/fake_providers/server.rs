@@ -27,8 +27,8 @@ pub struct Route {
     pub path: String,
     /// The raw query the request must have exactly, when set.
     pub query: Option<String>,
-    /// A text the request body must contain, when set (GraphQL queries).
-    pub body_contains: Option<String>,
+    /// Texts the request body must all contain (GraphQL queries and their variables).
+    pub body_contains: Vec<String>,
     /// The status answered.
     pub status: u16,
     /// The JSON body answered.
@@ -54,7 +54,7 @@ impl Route {
             method: method.to_string(),
             path: path.to_string(),
             query: None,
-            body_contains: None,
+            body_contains: Vec::new(),
             status,
             body,
             headers: Vec::new(),
@@ -67,9 +67,9 @@ impl Route {
         self
     }
 
-    /// Matches only a body containing `text`.
+    /// Matches only a body containing `text` (and the texts given before).
     pub fn body_contains(mut self, text: &str) -> Route {
-        self.body_contains = Some(text.to_string());
+        self.body_contains.push(text.to_string());
         self
     }
 
@@ -86,7 +86,7 @@ impl Route {
             method: text("method").unwrap_or_else(|| "GET".into()),
             path: text("path").unwrap_or_default(),
             query: text("query"),
-            body_contains: text("body_contains"),
+            body_contains: text("body_contains").into_iter().collect(),
             status: v.get("status").and_then(Value::as_u64).unwrap_or(200) as u16,
             body: v.get("body").cloned().unwrap_or(Value::Null),
             headers: v
@@ -105,10 +105,7 @@ impl Route {
         self.method == method
             && self.path == path
             && self.query.as_deref().is_none_or(|q| q == query)
-            && self
-                .body_contains
-                .as_deref()
-                .is_none_or(|t| body.contains(t))
+            && self.body_contains.iter().all(|t| body.contains(t.as_str()))
     }
 }
 
