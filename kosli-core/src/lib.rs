@@ -36,6 +36,7 @@ pub mod ops;
 pub mod policy;
 pub mod progress;
 pub mod provenance;
+pub mod report;
 pub mod review;
 pub mod snapshot;
 
