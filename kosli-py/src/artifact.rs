@@ -97,7 +97,10 @@ pub(crate) fn fingerprint_arg(py: Python<'_>, value: &Bound<'_, PyAny>) -> PyRes
 }
 
 /// An `ArtifactType` member or its name (the enum's members are strings).
-fn artifact_type_arg(py: Python<'_>, value: &Bound<'_, PyAny>) -> PyResult<ArtifactType> {
+pub(crate) fn artifact_type_arg(
+    py: Python<'_>,
+    value: &Bound<'_, PyAny>,
+) -> PyResult<ArtifactType> {
     let Ok(name) = value.cast::<PyString>() else {
         return Err(PyTypeError::new_err(format!(
             "artifact_type must be a kosli.ArtifactType or a str, not {}",

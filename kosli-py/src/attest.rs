@@ -1,23 +1,44 @@
-//! The attestation methods of `kosli.Client`: argument conversion into
-//! `kosli_core::ops::attestations::Attestation`.
+//! The options the attestation methods of `kosli.Client` share, and JUnit results as given:
+//! argument conversion into `kosli_core::ops::attestations::Attestation`.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use kosli_core::evidence::junit::{self, JunitSummary};
 use kosli_core::ops::attestations::Attestation;
+use kosli_core::provenance::{ExternalUrls, GitCommitInfo, RepoInfo};
 use kosli_core::Fingerprint;
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::PyList;
 
 use crate::artifact::{fingerprint_arg, PyArtifactRef};
+use crate::convert::{external_urls_arg, json_arg, optional_typed_arg};
 use crate::evidence::{PyJunitSummary, PySuiteSummary};
+
+/// The options every attestation takes, as the Python method received them.
+pub(crate) struct CommonArgs<'a, 'py> {
+    pub(crate) artifact: Option<&'a Bound<'py, PyArtifactRef>>,
+    pub(crate) fingerprint: Option<&'a Bound<'py, PyAny>>,
+    pub(crate) git_commit_info: Option<&'a Bound<'py, PyAny>>,
+    pub(crate) repo_info: Option<&'a Bound<'py, PyAny>>,
+    pub(crate) origin_url: Option<String>,
+    pub(crate) external_urls: Option<BTreeMap<String, String>>,
+    pub(crate) external_fingerprints: Option<BTreeMap<String, String>>,
+    pub(crate) user_data: Option<&'a Bound<'py, PyAny>>,
+    pub(crate) description: Option<String>,
+    pub(crate) annotations: Option<BTreeMap<String, String>>,
+    pub(crate) attachments: Vec<PathBuf>,
+}
 
 /// The options every attestation takes, copied out of Python.
 #[derive(Debug, Default)]
 pub(crate) struct Common {
     fingerprint: Option<Fingerprint>,
+    git_commit_info: Option<GitCommitInfo>,
+    repo_info: Option<RepoInfo>,
+    origin_url: Option<String>,
+    external_urls: Option<ExternalUrls>,
     user_data: Option<serde_json::Value>,
     description: Option<String>,
     annotations: Option<BTreeMap<String, String>>,
@@ -26,17 +47,9 @@ pub(crate) struct Common {
 
 impl Common {
     /// Reads the keyword arguments; `artifact` and `fingerprint` name the same thing.
-    pub(crate) fn extract(
-        py: Python<'_>,
-        artifact: Option<&Bound<'_, PyArtifactRef>>,
-        fingerprint: Option<&Bound<'_, PyAny>>,
-        user_data: Option<&Bound<'_, PyAny>>,
-        description: Option<String>,
-        annotations: Option<BTreeMap<String, String>>,
-        attachments: Vec<PathBuf>,
-    ) -> PyResult<Common> {
+    pub(crate) fn extract(py: Python<'_>, args: CommonArgs<'_, '_>) -> PyResult<Common> {
         let fingerprint =
-            match (artifact, fingerprint) {
+            match (args.artifact, args.fingerprint) {
                 (Some(_), Some(_)) => return Err(PyTypeError::new_err(
                     "give artifact or fingerprint, not both (an ArtifactRef has its fingerprint)",
                 )),
@@ -44,26 +57,20 @@ impl Common {
                 (None, Some(fp)) => Some(fingerprint_arg(py, fp)?),
                 (None, None) => None,
             };
-        let user_data = match user_data {
-            None => None,
-            // Any JSON-able value, through Python's own encoder.
-            Some(value) => {
-                let text: String = py
-                    .import("json")?
-                    .call_method1("dumps", (value,))?
-                    .extract()?;
-                Some(
-                    serde_json::from_str(&text)
-                        .map_err(|e| PyTypeError::new_err(format!("user_data is not JSON: {e}")))?,
-                )
-            }
+        let user_data = match args.user_data {
+            Some(value) if !value.is_none() => Some(json_arg(py, "user_data", value)?),
+            _ => None,
         };
         Ok(Common {
             fingerprint,
+            git_commit_info: optional_typed_arg(py, "git_commit_info", args.git_commit_info)?,
+            repo_info: optional_typed_arg(py, "repo_info", args.repo_info)?,
+            origin_url: args.origin_url,
+            external_urls: external_urls_arg(py, args.external_urls, args.external_fingerprints)?,
             user_data,
-            description,
-            annotations,
-            attachments,
+            description: args.description,
+            annotations: args.annotations,
+            attachments: args.attachments,
         })
     }
 
@@ -71,6 +78,18 @@ impl Common {
     pub(crate) fn apply(self, mut a: Attestation) -> kosli_core::Result<Attestation> {
         if let Some(fp) = self.fingerprint {
             a = a.fingerprint(fp);
+        }
+        if let Some(info) = self.git_commit_info {
+            a = a.git_commit_info(info);
+        }
+        if let Some(info) = self.repo_info {
+            a = a.repo_info(info);
+        }
+        if let Some(url) = self.origin_url {
+            a = a.origin_url(url);
+        }
+        if let Some(urls) = self.external_urls {
+            a = a.external_urls(urls);
         }
         if let Some(data) = self.user_data {
             a = a.user_data(data);

@@ -6,15 +6,25 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use kosli_core::config::ConfigBuilder;
+use kosli_core::journal::FailureHook;
 use kosli_core::{Config, Error};
 use pyo3::prelude::*;
 use pyo3::types::{PyList, PyString};
 
 use crate::errors::{to_py_err, IntoPyResult};
 use crate::fingerprint::warn;
+use crate::ops::journal::failure_hook;
+
+/// The delivery-failure callable, as the core's hook.
+fn hook_arg(py: Python<'_>, callback: Option<Bound<'_, PyAny>>) -> PyResult<Option<FailureHook>> {
+    match callback {
+        Some(cb) if !cb.is_none() => failure_hook(py, cb).map(Some),
+        _ => Ok(None),
+    }
+}
 
 /// The keyword arguments both constructors take, copied out of Python.
-#[derive(Debug, Default)]
+#[derive(Default)]
 struct Settings {
     host: Option<String>,
     api_token: Option<String>,
@@ -29,6 +39,8 @@ struct Settings {
     allow_insecure_http: bool,
     journal_dir: Option<PathBuf>,
     offline: bool,
+    on_delivery_failure: Option<FailureHook>,
+    failure_webhook: Option<String>,
 }
 
 impl Settings {
@@ -67,6 +79,12 @@ impl Settings {
         if let Some(v) = self.journal_dir {
             b = b.journal_dir(v);
         }
+        if let Some(hook) = self.on_delivery_failure {
+            b = b.on_delivery_failure(hook);
+        }
+        if let Some(url) = self.failure_webhook {
+            b = b.failure_webhook(url);
+        }
         Ok(b.allow_insecure_http(self.allow_insecure_http)
             .offline(self.offline))
     }
@@ -95,7 +113,7 @@ impl PyConfig {
     #[pyo3(signature = (*, host = None, api_token = None, org = None, max_api_retries = None,
         http_proxy = None, dry_run = None, connect_timeout = None, attempt_timeout = None,
         total_timeout = None, ca_bundle = None, allow_insecure_http = false, journal_dir = None,
-        offline = false))]
+        offline = false, on_delivery_failure = None, failure_webhook = None))]
     #[allow(clippy::too_many_arguments, reason = "Python keyword arguments")]
     fn new(
         py: Python<'_>,
@@ -112,6 +130,8 @@ impl PyConfig {
         allow_insecure_http: bool,
         journal_dir: Option<PathBuf>,
         offline: bool,
+        on_delivery_failure: Option<Bound<'_, PyAny>>,
+        failure_webhook: Option<String>,
     ) -> PyResult<Self> {
         let settings = Settings {
             host,
@@ -127,6 +147,8 @@ impl PyConfig {
             allow_insecure_http,
             journal_dir,
             offline,
+            on_delivery_failure: hook_arg(py, on_delivery_failure)?,
+            failure_webhook,
         };
         settings
             .builder()
@@ -142,7 +164,7 @@ impl PyConfig {
     #[pyo3(signature = (*, host = None, api_token = None, org = None, max_api_retries = None,
         http_proxy = None, dry_run = None, connect_timeout = None, attempt_timeout = None,
         total_timeout = None, ca_bundle = None, allow_insecure_http = false, journal_dir = None,
-        offline = false, config_file = None))]
+        offline = false, on_delivery_failure = None, failure_webhook = None, config_file = None))]
     #[allow(clippy::too_many_arguments, reason = "Python keyword arguments")]
     fn load(
         py: Python<'_>,
@@ -159,6 +181,8 @@ impl PyConfig {
         allow_insecure_http: bool,
         journal_dir: Option<PathBuf>,
         offline: bool,
+        on_delivery_failure: Option<Bound<'_, PyAny>>,
+        failure_webhook: Option<String>,
         config_file: Option<PathBuf>,
     ) -> PyResult<Self> {
         let settings = Settings {
@@ -175,6 +199,8 @@ impl PyConfig {
             allow_insecure_http,
             journal_dir,
             offline,
+            on_delivery_failure: hook_arg(py, on_delivery_failure)?,
+            failure_webhook,
         };
         let mut builder = settings.builder().map_err(|e| to_py_err(py, &e))?;
         if let Some(path) = config_file {

@@ -6,12 +6,15 @@ mod artifact;
 mod attest;
 mod client;
 mod config;
+mod convert;
 mod errors;
 mod evidence;
 mod fingerprint;
 mod interrupt;
+mod ops;
 mod outcome;
 mod progress;
+mod records;
 mod scan;
 
 use pyo3::prelude::*;

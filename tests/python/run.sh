@@ -72,3 +72,24 @@ mkdir "$WORK/run"
 echo "--- mypy.stubtest, and mypy --strict on the tests (the stubs as a user meets them)"
 (cd "$WORK/run" && "$VPY" -m mypy.stubtest kosli)
 (cd "$WORK/run" && "$VPY" -m mypy --strict --no-incremental "$ROOT/tests/python")
+
+# The wheel is abi3 for every CPython from 3.10 on: the tests run once more on 3.10 itself when
+# this machine has it (on PATH, or one of pyenv's; PYTHON_OLDEST names another, "none" skips).
+OLDEST=""
+for candidate in ${PYTHON_OLDEST:-} python3.10 "$HOME"/.pyenv/versions/3.10.*/bin/python3.10; do
+  [ "$candidate" = none ] && break
+  if "$candidate" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 10))' 2>/dev/null; then
+    OLDEST="$candidate"
+    break
+  fi
+done
+if [ -n "$OLDEST" ]; then
+  echo "--- pytest and mypy.stubtest against the same wheel on $("$OLDEST" --version)"
+  "$OLDEST" -m venv "$WORK/venv310"
+  pip_install "$WORK/venv310/bin/python" "$WHEEL" "$PYTEST" "$MYPY"
+  (cd "$WORK/run" && "$WORK/venv310/bin/python" -m pytest -c "$ROOT/tests/python/pytest.ini" \
+    --rootdir "$ROOT/tests/python" -W error "$ROOT/tests/python")
+  (cd "$WORK/run" && "$WORK/venv310/bin/python" -m mypy.stubtest kosli)
+else
+  echo "--- no CPython 3.10 on this machine: the tests ran on $("$PYTHON" --version) only"
+fi

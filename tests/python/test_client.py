@@ -263,6 +263,8 @@ def test_a_queued_write_is_delivered_by_flush_journal(
     assert not [r for r in fake_kosli.requests() if r["path"].startswith("/api/")]
     online = client_for(fake_kosli, journal_dir=journal)
     report = online.flush_journal()
-    assert (report["delivered"], report["left"]) == (1, 0)
-    assert report["hosts"][0]["host"].startswith(fake_kosli.url)
+    assert isinstance(report, kosli.FlushReport)
+    assert (report.delivered, report.left, report.is_complete) == (1, 0, True)
+    assert report.hosts[0].host.startswith(fake_kosli.url)
+    assert report.to_dict()["hosts"][0]["delivered"] == 1
     assert attestation_payload(fake_kosli, "generic")["attestation_name"] == "later"

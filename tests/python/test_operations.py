@@ -8,30 +8,8 @@ from kosli import _kosli
 #: Operations the core has and this module does not yet, each with the reason. An entry that
 #: gets implemented must be removed (the second test fails otherwise); an operation that is in
 #: neither kosli.Client nor this list fails the first test.
-WRITTEN_LATER = (
-    "added to the core (issues 6-8) after kosli.Client was written; its Python method is not "
-    "written yet"
-)
 READS_LATER = "environment history reads (issue 12): binding not written yet"
 PENDING: dict[str, str] = {
-    "create_flow": WRITTEN_LATER,
-    "create_flow_legacy": WRITTEN_LATER,
-    "get_flow": WRITTEN_LATER,
-    "list_flows": WRITTEN_LATER,
-    "begin_trail": WRITTEN_LATER,
-    "attest_artifact": WRITTEN_LATER,
-    "attest_snyk": WRITTEN_LATER,
-    "attest_custom": WRITTEN_LATER,
-    "attest_pull_request": WRITTEN_LATER,
-    "create_environment": WRITTEN_LATER,
-    "get_environment": WRITTEN_LATER,
-    "list_environments": WRITTEN_LATER,
-    "snapshot_server": WRITTEN_LATER,
-    "allow_artifact": WRITTEN_LATER,
-    "assert_artifact": WRITTEN_LATER,
-    "get_artifact": WRITTEN_LATER,
-    "get_artifacts_by_commit": WRITTEN_LATER,
-    "list_artifacts": WRITTEN_LATER,
     "get_trail": READS_LATER,
     "list_trails": READS_LATER,
     "get_snapshot": READS_LATER,

@@ -31,7 +31,35 @@ from kosli._kosli import fingerprint_dir as fingerprint_dir
 from kosli._kosli import fingerprint_file as fingerprint_file
 from kosli._kosli import parse_junit as parse_junit
 from kosli._kosli import parse_scan as parse_scan
+from kosli._records import Artifact as Artifact
+from kosli._records import ArtifactEvent as ArtifactEvent
+from kosli._records import ArtifactLocation as ArtifactLocation
+from kosli._records import ArtifactPage as ArtifactPage
+from kosli._records import AttestationStatus as AttestationStatus
+from kosli._records import ComplianceStatus as ComplianceStatus
+from kosli._records import DeliveryFailure as DeliveryFailure
+from kosli._records import Environment as Environment
+from kosli._records import EnvironmentList as EnvironmentList
+from kosli._records import EnvironmentPage as EnvironmentPage
+from kosli._records import Flow as Flow
+from kosli._records import FlowCompliance as FlowCompliance
+from kosli._records import FlowList as FlowList
+from kosli._records import FlushReport as FlushReport
+from kosli._records import HostFlush as HostFlush
+from kosli._records import HostStatus as HostStatus
+from kosli._records import JournalStatus as JournalStatus
+from kosli._records import Pagination as Pagination
+from kosli._records import PendingRecord as PendingRecord
+from kosli._records import PolicyEvaluation as PolicyEvaluation
+from kosli._records import RuleDefinition as RuleDefinition
+from kosli._records import RuleEvaluation as RuleEvaluation
+from kosli._records import Verdict as Verdict
 from kosli._types import ArtifactType as ArtifactType
+from kosli._types import GitCommitInfo as GitCommitInfo
+from kosli._types import PrApprover as PrApprover
+from kosli._types import PrCommit as PrCommit
+from kosli._types import PullRequest as PullRequest
+from kosli._types import RepoInfo as RepoInfo
 from kosli._types import Severity as Severity
 
 #: A progress callback: return ``False`` to cancel (``CancelledError``); raising cancels too,
@@ -40,18 +68,36 @@ ProgressCallback = Callable[[Progress], object]
 
 __all__ = [
     "ApiError",
+    "Artifact",
+    "ArtifactEvent",
+    "ArtifactLocation",
+    "ArtifactPage",
     "ArtifactRef",
     "ArtifactType",
+    "AttestationStatus",
     "AuthError",
     "CancelledError",
     "Client",
+    "ComplianceStatus",
     "Config",
     "ConfigError",
+    "DeliveryFailure",
+    "Environment",
+    "EnvironmentList",
+    "EnvironmentPage",
     "Finding",
     "Fingerprint",
     "FingerprintError",
+    "Flow",
+    "FlowCompliance",
+    "FlowList",
+    "FlushReport",
+    "GitCommitInfo",
+    "HostFlush",
+    "HostStatus",
     "InvalidInputError",
     "JournalError",
+    "JournalStatus",
     "JunitSummary",
     "KosliError",
     "KosliFileNotFoundError",
@@ -61,16 +107,26 @@ __all__ = [
     "NetworkError",
     "NotFoundError",
     "Outcome",
+    "Pagination",
     "ParseError",
+    "PendingRecord",
     "PolicyDeniedError",
+    "PolicyEvaluation",
+    "PrApprover",
+    "PrCommit",
     "Progress",
     "ProgressCallback",
+    "PullRequest",
+    "RepoInfo",
+    "RuleDefinition",
+    "RuleEvaluation",
     "ScanSummary",
     "Severity",
     "SuiteSummary",
-    "__version__",
+    "Verdict",
     "fingerprint_dir",
     "fingerprint_file",
     "parse_junit",
     "parse_scan",
+    "__version__",
 ]

@@ -5,7 +5,19 @@ import pathlib
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, final
 
-from kosli._types import ArtifactType, Severity
+from kosli._records import (
+    Artifact,
+    DeliveryFailure,
+    Environment,
+    EnvironmentList,
+    Flow,
+    FlowList,
+    FlushReport,
+    JournalStatus,
+    ArtifactPage,
+    Verdict,
+)
+from kosli._types import ArtifactType, GitCommitInfo, PullRequest, RepoInfo, Severity
 
 __version__: str
 
@@ -63,6 +75,8 @@ class Config:
         allow_insecure_http: bool = False,
         journal_dir: str | os.PathLike[str] | None = None,
         offline: bool = False,
+        on_delivery_failure: Callable[[DeliveryFailure], object] | None = None,
+        failure_webhook: str | None = None,
     ) -> Config: ...
     @staticmethod
     def load(
@@ -80,6 +94,8 @@ class Config:
         allow_insecure_http: bool = False,
         journal_dir: str | os.PathLike[str] | None = None,
         offline: bool = False,
+        on_delivery_failure: Callable[[DeliveryFailure], object] | None = None,
+        failure_webhook: str | None = None,
         config_file: str | os.PathLike[str] | None = None,
     ) -> Config:
         """Arguments, then the KOSLI_* variables, then the config file, then the defaults."""
@@ -136,6 +152,8 @@ class Client:
         allow_insecure_http: bool = False,
         journal_dir: str | os.PathLike[str] | None = None,
         offline: bool = False,
+        on_delivery_failure: Callable[[DeliveryFailure], object] | None = None,
+        failure_webhook: str | None = None,
         config_file: str | os.PathLike[str] | None = None,
     ) -> Client: ...
     @property
@@ -143,8 +161,88 @@ class Client:
     def status(self) -> str:
         """``kosli status``: the raw answer to ``GET /ready``, as the CLI prints it (``'"OK"'``)."""
 
-    def flush_journal(self) -> dict[str, Any]:
-        """Delivers the journal's records to this client's hosts; what it did, as a dict."""
+    # --- the journal (see Config's journal_dir, offline and on_delivery_failure)
+    def flush_journal(self) -> FlushReport:
+        """Delivers the journal's records to this client's hosts; what it did, per host."""
+
+    def journal_status(self) -> JournalStatus:
+        """The journal's pending records, overall and per host."""
+
+    # --- flows and trails
+    def create_flow(
+        self,
+        name: str,
+        *,
+        description: str | None = None,
+        visibility: str | None = None,
+        template_file: str | os.PathLike[str] | None = None,
+        template_yaml: str | None = None,
+    ) -> Outcome:
+        """``kosli create flow``: with a template file, YAML text, or the empty template."""
+
+    def create_flow_legacy(
+        self,
+        name: str,
+        template: Sequence[str],
+        *,
+        description: str | None = None,
+        visibility: str | None = None,
+    ) -> Outcome:
+        """The deprecated ``kosli create flow --template a,b`` (a list of required controls)."""
+
+    def get_flow(self, name: str) -> Flow:
+        """``kosli get flow``; an unknown flow is a ``NotFoundError``."""
+
+    def list_flows(
+        self,
+        *,
+        page: int | None = None,
+        per_page: int | None = None,
+        name_contains: str | None = None,
+        ignore_case: bool = False,
+    ) -> FlowList:
+        """``kosli list flows``: every flow, or a page."""
+
+    def begin_trail(
+        self,
+        flow: str,
+        name: str,
+        *,
+        description: str | None = None,
+        user_data: object = None,
+        git_commit_info: GitCommitInfo | None = None,
+        repo_info: RepoInfo | None = None,
+        origin_url: str | None = None,
+        external_urls: Mapping[str, str] | None = None,
+        external_fingerprints: Mapping[str, str] | None = None,
+        template_file: str | os.PathLike[str] | None = None,
+        template_yaml: str | None = None,
+    ) -> Outcome:
+        """``kosli begin trail``: begins the trail, or updates it."""
+
+    # --- artifacts and attestations
+    def attest_artifact(
+        self,
+        flow: str,
+        trail: str,
+        name: str,
+        *,
+        artifact: ArtifactRef | None = None,
+        fingerprint: Fingerprint | str | None = None,
+        display_name: str | None = None,
+        path: str | os.PathLike[str] | None = None,
+        artifact_type: ArtifactType | str | None = None,
+        excludes: Sequence[str] = ...,
+        git_commit_info: GitCommitInfo | None = None,
+        repo_info: RepoInfo | None = None,
+        build_url: str | None = None,
+        commit_url: str | None = None,
+        repo_url: str | None = None,
+        external_urls: Mapping[str, str] | None = None,
+        external_fingerprints: Mapping[str, str] | None = None,
+        annotations: Mapping[str, str] | None = None,
+    ) -> Outcome:
+        """``kosli attest artifact``: an ArtifactRef, a fingerprint and display name, or a path."""
 
     def attest_junit(
         self,
@@ -156,6 +254,11 @@ class Client:
         upload: bool = True,
         artifact: ArtifactRef | None = None,
         fingerprint: Fingerprint | str | None = None,
+        git_commit_info: GitCommitInfo | None = None,
+        repo_info: RepoInfo | None = None,
+        origin_url: str | None = None,
+        external_urls: Mapping[str, str] | None = None,
+        external_fingerprints: Mapping[str, str] | None = None,
         user_data: object = None,
         description: str | None = None,
         annotations: Mapping[str, str] | None = None,
@@ -172,12 +275,196 @@ class Client:
         compliant: bool,
         artifact: ArtifactRef | None = None,
         fingerprint: Fingerprint | str | None = None,
+        git_commit_info: GitCommitInfo | None = None,
+        repo_info: RepoInfo | None = None,
+        origin_url: str | None = None,
+        external_urls: Mapping[str, str] | None = None,
+        external_fingerprints: Mapping[str, str] | None = None,
         user_data: object = None,
         description: str | None = None,
         annotations: Mapping[str, str] | None = None,
         attachments: Sequence[str | os.PathLike[str]] = ...,
     ) -> Outcome:
         """``kosli attest generic``: the caller's verdict as the attestation ``name``."""
+
+    def attest_snyk(
+        self,
+        flow: str,
+        trail: str,
+        name: str,
+        scan_results: str | os.PathLike[str],
+        *,
+        upload: bool = True,
+        artifact: ArtifactRef | None = None,
+        fingerprint: Fingerprint | str | None = None,
+        git_commit_info: GitCommitInfo | None = None,
+        repo_info: RepoInfo | None = None,
+        origin_url: str | None = None,
+        external_urls: Mapping[str, str] | None = None,
+        external_fingerprints: Mapping[str, str] | None = None,
+        user_data: object = None,
+        description: str | None = None,
+        annotations: Mapping[str, str] | None = None,
+        attachments: Sequence[str | os.PathLike[str]] = ...,
+    ) -> Outcome:
+        """``kosli attest snyk``: a Snyk scan's results file; with ``upload`` it is attached."""
+
+    def attest_custom(
+        self,
+        flow: str,
+        trail: str,
+        name: str,
+        *,
+        type_name: str,
+        data: object,
+        artifact: ArtifactRef | None = None,
+        fingerprint: Fingerprint | str | None = None,
+        git_commit_info: GitCommitInfo | None = None,
+        repo_info: RepoInfo | None = None,
+        origin_url: str | None = None,
+        external_urls: Mapping[str, str] | None = None,
+        external_fingerprints: Mapping[str, str] | None = None,
+        user_data: object = None,
+        description: str | None = None,
+        annotations: Mapping[str, str] | None = None,
+        attachments: Sequence[str | os.PathLike[str]] = ...,
+    ) -> Outcome:
+        """``kosli attest custom``: JSON-able ``data`` of the custom type ``type_name``."""
+
+    def attest_pull_request(
+        self,
+        flow: str,
+        trail: str,
+        name: str,
+        *,
+        git_provider: str,
+        pull_requests: Sequence[PullRequest],
+        artifact: ArtifactRef | None = None,
+        fingerprint: Fingerprint | str | None = None,
+        git_commit_info: GitCommitInfo | None = None,
+        repo_info: RepoInfo | None = None,
+        origin_url: str | None = None,
+        external_urls: Mapping[str, str] | None = None,
+        external_fingerprints: Mapping[str, str] | None = None,
+        user_data: object = None,
+        description: str | None = None,
+        annotations: Mapping[str, str] | None = None,
+        attachments: Sequence[str | os.PathLike[str]] = ...,
+    ) -> Outcome:
+        """``kosli attest pullrequest``: pull requests the caller fetched from its provider."""
+
+    # --- environments and snapshots
+    def create_environment(
+        self,
+        name: str,
+        env_type: str,
+        *,
+        description: str | None = None,
+        included_environments: Sequence[str] = ...,
+        include_scaling: bool | None = None,
+        require_provenance: bool = False,
+    ) -> Outcome:
+        """``kosli create environment``; a ``logical`` one groups ``included_environments``."""
+
+    def get_environment(self, name: str) -> Environment:
+        """``kosli get environment``; an unknown one is a ``NotFoundError``."""
+
+    def list_environments(
+        self,
+        *,
+        page: int | None = None,
+        per_page: int | None = None,
+        name_contains: str | None = None,
+        env_types: Sequence[str] = ...,
+        tags: Sequence[str] = ...,
+        space_ids: Sequence[str] = ...,
+        sort: str | None = None,
+        sort_direction: str | None = None,
+    ) -> EnvironmentList:
+        """``kosli list environments``: every environment, or a page, filtered and sorted."""
+
+    def snapshot_path(
+        self,
+        environment: str,
+        name: str,
+        path: str | os.PathLike[str],
+        *,
+        excludes: Sequence[str] = ...,
+        auto_environment: bool = False,
+    ) -> Outcome:
+        """``kosli snapshot path``: one file or folder, fingerprinted, running as ``name``."""
+
+    def snapshot_paths(
+        self,
+        environment: str,
+        paths_file: str | os.PathLike[str],
+        *,
+        auto_environment: bool = False,
+    ) -> Outcome:
+        """``kosli snapshot paths``: each artifact of a paths spec (YAML, JSON or TOML)."""
+
+    def snapshot_server(
+        self,
+        environment: str,
+        paths: Sequence[str],
+        *,
+        excludes: Sequence[str] = ...,
+        auto_environment: bool = False,
+    ) -> Outcome:
+        """The deprecated ``kosli snapshot server``: every path the globs match."""
+
+    # --- the compliance gate
+    def allow_artifact(
+        self,
+        environment: str,
+        *,
+        reason: str,
+        artifact: ArtifactRef | None = None,
+        fingerprint: Fingerprint | str | None = None,
+        artifact_name: str | None = None,
+    ) -> Outcome:
+        """``kosli allow artifact``: adds an artifact to an environment's allow-list."""
+
+    def assert_artifact(
+        self,
+        artifact: ArtifactRef | Fingerprint | str,
+        *,
+        flow: str | None = None,
+        environment: str | None = None,
+        policies: Sequence[str] | None = None,
+    ) -> Verdict:
+        """``kosli assert artifact``: Kosli's verdict, compliant or not, with the reasons."""
+
+    # --- artifact reads
+    def get_artifact(
+        self, flow: str, fingerprint: Fingerprint | str, *, trail: str | None = None
+    ) -> Artifact:
+        """``kosli get artifact flow@fingerprint`` (a prefix of the fingerprint works too)."""
+
+    def get_artifacts_by_commit(
+        self, flow: str, commit: str, *, trail: str | None = None
+    ) -> list[Artifact]:
+        """``kosli get artifact flow:commit``: the artifacts built from a commit."""
+
+    def list_artifacts(
+        self,
+        *,
+        flow: str | None = None,
+        repo: str | None = None,
+        page: int = 1,
+        per_page: int = 15,
+    ) -> ArtifactPage:
+        """``kosli list artifacts``: one page, newest first."""
+
+    def list_all_artifacts(
+        self,
+        *,
+        flow: str | None = None,
+        repo: str | None = None,
+        page: int = 1,
+        per_page: int = 15,
+    ) -> list[Artifact]:
+        """Every artifact ``list_artifacts`` selects, page after page."""
 
 @final
 class Outcome:

@@ -3,8 +3,17 @@
 from __future__ import annotations
 
 import enum
+from typing import Any, TypedDict
 
-__all__ = ["ArtifactType", "Severity"]
+__all__ = [
+    "ArtifactType",
+    "GitCommitInfo",
+    "PrApprover",
+    "PrCommit",
+    "PullRequest",
+    "RepoInfo",
+    "Severity",
+]
 
 
 class ArtifactType(str, enum.Enum):
@@ -56,6 +65,86 @@ class Severity(str, enum.Enum):
 
     def __str__(self) -> str:
         return self.value
+
+
+# Optional keys through a `total=False` subclass: `NotRequired` needs Python 3.11 and the wheel
+# supports 3.10 without dependencies.
+class _GitCommitInfoFields(TypedDict):
+    #: The full 40-hex commit id.
+    sha1: str
+    #: The whole commit message.
+    message: str
+    #: ``Name <email>``.
+    author: str
+    #: The author time (Unix seconds).
+    timestamp: int
+    #: The branch checked out (``""`` when HEAD is detached).
+    branch: str
+
+
+class GitCommitInfo(_GitCommitInfoFields, total=False):
+    """The commit a report came from, as the wire's ``git_commit_info`` (an input)."""
+
+    #: The commit's web URL.
+    url: str
+
+
+class RepoInfo(TypedDict, total=False):
+    """The repository a report came from, as the wire's ``repo_info`` (an input); sent only
+    when ``id``, ``name`` and ``url`` are all given (the CLI's rule)."""
+
+    url: str
+    name: str
+    id: str
+    description: str
+    provider: str
+    namespace_path: list[str]
+    additional_info: dict[str, Any]
+
+
+class PrApprover(TypedDict):
+    """An approving review of a pull request."""
+
+    username: str
+    state: str
+    timestamp: int
+
+
+class _PrCommitFields(TypedDict):
+    sha1: str
+    message: str
+    author: str
+    timestamp: int
+    branch: str
+    url: str
+
+
+class PrCommit(_PrCommitFields, total=False):
+    """A commit of a pull request."""
+
+    author_username: str
+    verified: bool
+    signature_state: str
+
+
+class _PullRequestFields(TypedDict):
+    merge_commit: str
+    url: str
+    state: str
+    approvers: list[PrApprover]
+    author: str
+    created_at: int
+    title: str
+    head_ref: str
+    base_ref: str
+    commits: list[PrCommit]
+
+
+class PullRequest(_PullRequestFields, total=False):
+    """One pull request for ``Client.attest_pull_request``, in the wire's fields."""
+
+    merged_at: int
+
 
 # Shown (and pickled) as `kosli.X`, where users import them from.
 for _name in __all__:
