@@ -10,6 +10,8 @@ cargo test --workspace --all-features
 # The C API: sanitizers, valgrind, and the install story (pkg-config, static, CMake).
 tests/c/run.sh
 tests/c/install_test.sh
+# The C and C++ deploy examples against fake-kosli (report only after the command succeeded).
+tests/c/examples.sh
 
 # The Python module: the wheel built, installed into a fresh venv, pytest and mypy.stubtest.
 tests/python/run.sh
