@@ -21,8 +21,10 @@ pub mod faults;
 pub mod multipart;
 pub mod record;
 pub mod seed;
+pub mod seed_report;
 pub mod server;
 pub mod state;
+pub mod template;
 
 use std::net::TcpListener;
 use std::sync::Arc;

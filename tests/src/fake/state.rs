@@ -123,6 +123,28 @@ pub fn trail_compliance(org: &Org, flow: &str, trail: &str) -> Value {
             None => trail_level.push(status),
         }
     }
+    // What the template expects and was not reported is MISSING, as Kosli lists it.
+    let expected = super::template::of_trail(org, flow, trail);
+    let missing = |e: &super::template::Expected| {
+        json!({"attestation_name": e.name, "attestation_type": e.kind, "status": "MISSING",
+               "is_compliant": false, "unexpected": false})
+    };
+    let reported = |list: &[Value], name: &str| list.iter().any(|s| s["attestation_name"] == name);
+    for e in &expected.trail {
+        if !reported(&trail_level, &e.name) {
+            trail_level.push(missing(e));
+            compliant = false;
+        }
+    }
+    for (artifact, list) in &expected.artifacts {
+        let statuses = artifacts.entry(artifact.clone()).or_default();
+        for e in list {
+            if !reported(statuses, &e.name) {
+                statuses.push(missing(e));
+                compliant = false;
+            }
+        }
+    }
     let artifacts_statuses: serde_json::Map<String, Value> = artifacts
         .into_iter()
         .map(|(name, statuses)| {
