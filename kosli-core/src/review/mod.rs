@@ -192,6 +192,45 @@ impl Client {
     }
 }
 
+impl crate::blocking::Client {
+    /// See [`Client::find_pull_requests`].
+    pub fn find_pull_requests(
+        &self,
+        source: &PrSource,
+        commit: &str,
+    ) -> Result<PullRequestEvidence> {
+        self.run(|c| async move { c.find_pull_requests(source, commit).await })
+    }
+
+    /// See [`Client::assert_pull_requests`].
+    pub fn assert_pull_requests(
+        &self,
+        source: &PrSource,
+        commit: &str,
+    ) -> Result<PullRequestEvidence> {
+        self.run(|c| async move { c.assert_pull_requests(source, commit).await })
+    }
+
+    /// See [`Client::attest_review`].
+    pub fn attest_review(&self, attestation: &ReviewAttestation) -> Result<crate::client::Outcome> {
+        self.run(|c| async move { c.attest_review(attestation).await })
+    }
+
+    /// See [`Client::sonar_results`].
+    pub fn sonar_results(&self, source: &sonar::SonarSource) -> Result<sonar::SonarResults> {
+        self.run(|c| async move { c.sonar_results(source).await })
+    }
+
+    /// See [`Client::jira_results`].
+    pub fn jira_results(
+        &self,
+        source: &jira::JiraSource,
+        keys: &[String],
+    ) -> Result<Vec<jira::JiraResult>> {
+        self.run(|c| async move { c.jira_results(source, keys).await })
+    }
+}
+
 /// Escapes one path segment as Go's `url.PathEscape` does (`/` included: `acme%2Fapp`).
 pub(crate) fn path_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
