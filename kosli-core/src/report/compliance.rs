@@ -1,4 +1,4 @@
-//! The compliance report of a flow: one row per artifact (as `list artifacts` returns them,
+//! The compliance report of a flow (`get flow`, to know it exists): one row per artifact (as `list artifacts` returns them,
 //! newest first) with its trail, Kosli's compliance verdict (`assert artifact --flow`), the
 //! attestations its trail holds for it and those missing or failing (`get trail`), and the
 //! environments whose latest snapshot runs it.
@@ -152,6 +152,8 @@ impl Client {
                 "the flow name must not be empty",
             ));
         }
+        // An unknown flow is an error, not an empty report (listing its artifacts says nothing).
+        self.get_flow(&options.flow).await?;
         let artifacts: Vec<Artifact> = self
             .list_all_artifacts(&ListArtifacts::flow(&options.flow).per_page(100))
             .await?;
