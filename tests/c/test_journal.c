@@ -148,7 +148,19 @@ static void test_outage_then_delivery(const char *journal) {
     CHECK(answer != NULL);
     free(answer);
     fake_clear_requests();
-    kosli_client *client = online(host, journal, &seen);
+    /* The webhook posts its alert to fake-kosli too, where the request log shows it. */
+    kosli_config *config = kosli_config_new();
+    char hook[256];
+    snprintf(hook, sizeof hook, "%s/hooks/kosli-alerts", host);
+    CHECK_STATUS(kosli_config_set_host(config, host), KOSLI_OK);
+    CHECK_STATUS(kosli_config_set_org(config, "c-journal"), KOSLI_OK);
+    CHECK_STATUS(kosli_config_set_api_token(config, "secret-token-123"), KOSLI_OK);
+    CHECK_STATUS(kosli_config_set_max_api_retries(config, 0), KOSLI_OK);
+    CHECK_STATUS(kosli_config_set_journal_dir(config, journal), KOSLI_OK);
+    CHECK_STATUS(kosli_config_on_delivery_failure(config, on_failure, &seen), KOSLI_OK);
+    CHECK_STATUS(kosli_config_set_failure_webhook(config, hook), KOSLI_OK);
+    kosli_client *client = NULL;
+    CHECK_STATUS(kosli_client_new(config, &client), KOSLI_OK);
     kosli_outcome *o = NULL;
     CHECK_STATUS(kosli_client_create_flow(client, "j-flow-3", NULL, &o), KOSLI_OK);
     CHECK(kosli_outcome_kind(o) == KOSLI_OUTCOME_QUEUED);
@@ -167,6 +179,9 @@ static void test_outage_then_delivery(const char *journal) {
     char *log = fake_requests();
     CHECK(count_of(log, "\"path\":\"/api/v2/flows/c-journal/template_file\"") == 3);
     CHECK(count_of(log, "\"status\":503") == 2);
+    CHECK(count_of(log, "\"path\":\"/hooks/kosli-alerts\"") == 2);
+    CHECK(count_of(log, "\"json\":{\"text\":\"Kosli journal: record ") == 2);
+    CHECK(count_of(log, "secret-token-123") == 3); /* the three API requests' headers, not the alerts */
     free(log);
     kosli_client_free(client);
 }
