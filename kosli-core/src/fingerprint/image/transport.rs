@@ -105,10 +105,16 @@ pub(crate) fn describe(e: &reqwest::Error) -> String {
     let mut source: Option<&dyn std::error::Error> = e.source();
     let mut chain = vec![e.to_string()];
     while let Some(s) = source {
+        let text = s.to_string();
+        // Plain http where TLS was expected: the first bytes are not a TLS record (matched on
+        // rustls' words: the error may come from another rustls version than ours).
+        if text.ends_with("message of type InvalidContentType") {
+            return "tls: first record does not look like a TLS handshake".to_string();
+        }
         if let Some(io) = s.downcast_ref::<std::io::Error>() {
             return io_text(io);
         }
-        chain.push(s.to_string());
+        chain.push(text);
         source = s.source();
     }
     if e.is_timeout() {

@@ -313,11 +313,25 @@ fn invalid(message: &str) -> Error {
     Error::invalid_input("config-file", message)
 }
 
-/// go-yaml's `yaml: line N: <problem>` from libyaml's problem and mark.
+/// libyaml's parser problems (the others are the scanner's).
+const PARSER_PROBLEMS: [&str; 6] = [
+    "did not find expected <document start>",
+    "did not find expected node content",
+    "did not find expected key",
+    "did not find expected '-' indicator",
+    "did not find expected ',' or ']'",
+    "did not find expected ',' or '}'",
+];
+
+/// go-yaml's `yaml: line N: <problem>` from libyaml's problem and mark. go-yaml prints the
+/// zero-based line of a parser error's mark (one less than libyaml's), and the one-based line
+/// of a scanner error's.
 fn go_yaml_message(e: &serde_yaml_ng::Error) -> String {
     let text = e.to_string();
     let problem = text.split(" at line ").next().unwrap_or(&text).to_string();
+    let parser = PARSER_PROBLEMS.iter().any(|p| problem.ends_with(p));
     match e.location() {
+        Some(l) if parser && l.line() > 1 => format!("yaml: line {}: {problem}", l.line() - 1),
         Some(l) => format!("yaml: line {}: {problem}", l.line()),
         None => format!("yaml: {problem}"),
     }
@@ -416,6 +430,13 @@ mod tests {
             assert_eq!(e.to_string(), message);
             assert_eq!(e.kind(), crate::ErrorKind::InvalidInput);
         }
+        // The captured message (snapshot_k8s_config_file_invalid-yaml).
+        let e = K8sEnvironments::parse("environments:\n  - name: x\n    namespaces: [\n", None)
+            .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "failed to parse config file: yaml: line 3: did not find expected node content"
+        );
         let e = K8sEnvironments::parse("environments:\n  - name: [\n", None).unwrap_err();
         assert_eq!(e.kind(), crate::ErrorKind::Parse);
         assert!(
