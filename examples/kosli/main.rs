@@ -27,6 +27,8 @@ mod json_input;
 mod output;
 mod policy_cmd;
 mod provenance_flags;
+mod report_cmd;
+mod review_cmd;
 mod snapshot_cmd;
 mod snapshot_runtime_cmd;
 mod status_cmd;
@@ -71,6 +73,8 @@ enum Command {
     Attest(attest_cmd::Args),
     /// Begin Kosli objects (a trail).
     Begin(verbs::BeginArgs),
+    /// Compliance documents (ours; not in the official CLI): a flow's report, an artifact's audit trail, adoption metrics.
+    Compliance(report_cmd::Args),
     /// Create objects in Kosli.
     Create(verbs::CreateArgs),
     /// Detach a policy from one or more Kosli environments.
@@ -120,6 +124,7 @@ fn main() -> ExitCode {
         Command::DetachPolicy(args) => return policy_cmd::detach(args, &ctx),
         Command::Evaluate(args) => return evaluate_cmd::run(args, &ctx),
         Command::Gate(args) => return gate_cmd::run(args, &ctx),
+        Command::Compliance(args) => return report_cmd::run(args, &ctx),
         Command::Deploy(args) => return deploy_cmd::run(args, &ctx),
         Command::Diff(args) => return history_cmd::diff(args, &ctx),
         Command::Log(args) => return history_cmd::log(args, &ctx),
