@@ -60,6 +60,10 @@ enum Kind {
     /// Report a pull request attestation to an artifact or a trail in a Kosli flow.
     #[command(name = "pullrequest")]
     Pullrequest(crate::attest_more_cmd::PullRequestArgs),
+    /// Report a SonarQube attestation to an artifact or a trail in a Kosli flow.
+    Sonar(Box<crate::review_cmd::SonarArgs>),
+    /// Report a jira attestation to an artifact or a trail in a Kosli flow.
+    Jira(Box<crate::review_cmd::JiraArgs>),
 }
 
 /// Flags of `attest junit`.
@@ -201,6 +205,8 @@ pub fn run(args: &Args, ctx: &Context) -> ExitCode {
         Kind::Generic(a) => return crate::attest_more_cmd::generic(a, ctx),
         Kind::Custom(a) => return crate::attest_more_cmd::custom(a, ctx),
         Kind::Pullrequest(a) => return crate::attest_more_cmd::pull_request(a, ctx),
+        Kind::Sonar(a) => return crate::review_cmd::sonar(a, ctx),
+        Kind::Jira(a) => return crate::review_cmd::jira(a, ctx),
     };
     let dry_run =
         common.dry_run || env_flag("KOSLI_DRY_RUN") || api_token(ctx).as_deref() == Some("DRY_RUN");

@@ -11,23 +11,19 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use kosli_core::blocking::Client;
-use kosli_core::client::Request;
-use kosli_core::dryrun::Method;
 use kosli_core::fingerprint::{split_exclude_values, Fingerprinter};
-use kosli_core::model::pull_request::{PrApprover, PrCommit, PullRequest};
-use kosli_core::operations::Operation;
 use kosli_core::ops::attest_artifact::{check_annotation_key, AttestArtifact};
 use kosli_core::ops::attestations::{Attestation, Evidence};
 use kosli_core::ops::naming::AttestationName;
 use kosli_core::provenance::{AttestationProvenance, ProcessEnv};
+use kosli_core::review::{ReviewAttestation, ReviewEvidence};
 use kosli_core::{ArtifactType, Config, Error, Fingerprint};
-use serde_json::Value;
 
 use crate::cmd_support::{self, Runner};
 use crate::json_input;
 use crate::output::{Context, HostRun};
 use crate::provenance_flags::{ArtifactProvenanceArgs, ExternalUrlArgs, ProvenanceArgs};
-use crate::timefmt;
+use crate::review_cmd;
 
 /// What Kosli's "requires at least one of" error says, and what the CLI says instead.
 const BINDING_SERVER_TEXT: &str = "artifact_fingerprint or git_commit_info.";
@@ -104,6 +100,47 @@ pub struct AttestFlags {
     user_data: Option<String>,
 }
 
+impl AttestFlags {
+    /// `--repository`.
+    pub(crate) fn repository(&self) -> Option<&str> {
+        self.provenance.repo.repository.as_deref()
+    }
+
+    /// `--commit`.
+    pub(crate) fn commit(&self) -> Option<&str> {
+        self.provenance.commit.as_deref()
+    }
+
+    /// `--flow`.
+    pub(crate) fn flow(&self) -> Option<&str> {
+        self.flow.as_deref()
+    }
+
+    /// `--trail`.
+    pub(crate) fn trail(&self) -> Option<&str> {
+        self.trail.as_deref()
+    }
+}
+
+/// What an attestation command reports: evidence of the attestation types of `ops`, or
+/// external evidence of the review module (pull requests, Sonar, Jira).
+pub(crate) enum Reported {
+    Core(Evidence),
+    Review(ReviewEvidence),
+}
+
+impl From<Evidence> for Reported {
+    fn from(e: Evidence) -> Reported {
+        Reported::Core(e)
+    }
+}
+
+impl From<ReviewEvidence> for Reported {
+    fn from(e: ReviewEvidence) -> Reported {
+        Reported::Review(e)
+    }
+}
+
 /// Flags of `kosli attest generic`.
 #[derive(Debug, clap::Args)]
 pub struct GenericArgs {
@@ -142,39 +179,21 @@ pub struct PullRequestArgs {
 enum Provider {
     /// Report a Github pull request attestation to an artifact or a trail in a Kosli flow.
     ///
-    /// The pull requests are read from GitHub by this example with the CLI's GraphQL query (and
-    /// its REST fallback), sent with the SDK's HTTP client; the SDK's operation takes them as
-    /// data. Differences from the official CLI: the GitHub requests carry the SDK's User-Agent
-    /// and `Content-Type: application/json; charset=utf-8`; pull requests found only by the REST
-    /// fallback are sent without their reviews and commits; only `github` is available.
-    Github(Box<GithubArgs>),
-}
-
-/// Flags of `kosli attest pullrequest github`.
-#[derive(Debug, clap::Args)]
-pub struct GithubArgs {
-    #[command(flatten)]
-    common: AttestFlags,
-    /// [optional] Exit with non-zero code if no pull requests found for the given commit.
-    #[arg(long)]
-    assert: bool,
-    /// [optional] GitHub base URL (only needed for GitHub Enterprise installations).
-    #[arg(
-        long = "github-base-url",
-        env = "KOSLI_GITHUB_BASE_URL",
-        value_name = "URL"
-    )]
-    github_base_url: Option<String>,
-    /// Github organization (defaulted in GitHub Actions).
-    #[arg(long = "github-org", env = "KOSLI_GITHUB_ORG", value_name = "ORG")]
-    github_org: Option<String>,
-    /// Github token.
-    #[arg(
-        long = "github-token",
-        env = "KOSLI_GITHUB_TOKEN",
-        value_name = "TOKEN"
-    )]
-    github_token: Option<String>,
+    /// The pull requests are read from GitHub with the CLI's GraphQL queries (and its REST
+    /// fallback) by the SDK's review module.
+    #[command(visible_alias = "gh")]
+    Github(Box<review_cmd::AttestPrArgs<review_cmd::GithubFlags>>),
+    /// Report a Gitlab merge request attestation to an artifact or a trail in a Kosli flow.
+    #[command(visible_alias = "gl")]
+    Gitlab(Box<review_cmd::AttestPrArgs<review_cmd::GitlabFlags>>),
+    /// Report a Bitbucket pull request attestation to an artifact or a trail in a Kosli flow.
+    ///
+    /// Difference from the official CLI: `KOSLI_BITBUCKET_API_URL` changes the API root.
+    #[command(visible_alias = "bb")]
+    Bitbucket(Box<review_cmd::AttestPrArgs<review_cmd::BitbucketFlags>>),
+    /// Report an Azure Devops pull request attestation to an artifact or a trail in a Kosli flow.
+    #[command(visible_alias = "az")]
+    Azure(Box<review_cmd::AttestPrArgs<review_cmd::AzureFlags>>),
 }
 
 /// Flags of `kosli attest artifact`.
@@ -340,7 +359,7 @@ pub fn generic(args: &GenericArgs, ctx: &Context) -> ExitCode {
         ctx,
         "generic",
         &[],
-        |_| {
+        |_, _| {
             Ok(Evidence::Generic {
                 is_compliant: args.compliant,
             })
@@ -367,7 +386,7 @@ pub fn custom(args: &CustomArgs, ctx: &Context) -> ExitCode {
         ctx,
         "custom",
         &required,
-        |_| {
+        |_, _| {
             let path = args.attestation_data.as_deref().unwrap_or_default();
             let data = json_input::load(path)
                 .map_err(|e| json_input::context("failed to load attestation data. ", e))?;
@@ -388,82 +407,41 @@ pub fn custom(args: &CustomArgs, ctx: &Context) -> ExitCode {
 
 /// Runs `kosli attest pullrequest <provider>`.
 pub fn pull_request(args: &PullRequestArgs, ctx: &Context) -> ExitCode {
-    let Provider::Github(gh) = &args.provider;
-    let required = [
-        ("commit", gh.common.provenance.commit.is_some()),
-        ("github-org", github_org(gh).is_some()),
-        ("github-token", gh.github_token.is_some()),
-        ("repository", gh.common.provenance.repo.repository.is_some()),
-    ];
-    let found = std::cell::Cell::new(0usize);
-    let sha = std::cell::RefCell::new(String::new());
-    let code = run_attestation(
-        &gh.common,
-        ctx,
-        "pullrequest github",
-        &required,
-        |prov| {
-            let commit = prov
-                .git_commit_info
-                .as_ref()
-                .map(|c| c.sha1.clone())
-                .unwrap_or_default();
-            let prs = github_pull_requests(gh, &commit)?;
-            println!("found {} pull request(s) for commit: {commit}", prs.len());
-            found.set(prs.len());
-            *sha.borrow_mut() = commit;
-            Ok(Evidence::PullRequest {
-                git_provider: "github".into(),
-                pull_requests: prs,
-            })
-        },
-        |a, dry| {
-            if dry {
-                return String::new();
-            }
-            format!(
-                "github pull request attestation '{}' is reported to trail: {}",
-                a.attestation_name(),
-                a.trail()
-            )
-        },
-    );
-    if code == ExitCode::SUCCESS && gh.assert && found.get() == 0 && !sha.borrow().is_empty() {
-        let label = format!(
-            "kosli attest pullrequest github{}{}",
-            flag_label("flow", gh.common.flow.as_deref()),
-            flag_label("trail", gh.common.trail.as_deref())
-        );
-        eprintln!(
-            "Error: [{label}] assert failed: no pull request found for the given commit: {}",
-            sha.borrow()
-        );
-        return ExitCode::FAILURE;
-    }
-    code
-}
-
-fn flag_label(key: &str, value: Option<&str>) -> String {
-    value
-        .filter(|v| !v.is_empty())
-        .map(|v| format!(" {key}={v}"))
-        .unwrap_or_default()
+    use review_cmd::ProviderFlags as F;
+    let (common, assert, flags) = match &args.provider {
+        Provider::Github(a) => (&a.common, a.assert, F::Github(a.flags.clone())),
+        Provider::Gitlab(a) => (&a.common, a.assert, F::Gitlab(a.flags.clone())),
+        Provider::Bitbucket(a) => (&a.common, a.assert, F::Bitbucket(a.flags.clone())),
+        Provider::Azure(a) => (&a.common, a.assert, F::Azure(a.flags.clone())),
+    };
+    review_cmd::attest_pull_request(common, assert, flags, ctx)
 }
 
 /// The frame of every attestation command: checks in the CLI's order, the common payload
 /// fields, the type's evidence, the attachments, then dry-run or the send and its message.
-fn run_attestation(
+pub(crate) fn run_attestation<E: Into<Reported>>(
     common: &AttestFlags,
     ctx: &Context,
     kind: &str,
     extra_required: &[(&str, bool)],
-    evidence: impl Fn(&AttestationProvenance) -> Result<Evidence, Error>,
+    evidence: impl Fn(&AttestationProvenance, &Config) -> Result<E, Error>,
     message: impl Fn(&Attestation, bool) -> String,
 ) -> ExitCode {
     let command = format!("kosli attest {kind}");
     let usage = match kind {
         "generic" => "kosli attest generic [IMAGE-NAME | FILE-PATH | DIR-PATH] [flags]",
         "custom" => "kosli attest custom [IMAGE-NAME | FILE-PATH | DIR-PATH] [flags]",
+        "pullrequest gitlab" => {
+            "kosli attest pullrequest gitlab [IMAGE-NAME | FILE-PATH | DIR-PATH] [flags]"
+        }
+        "pullrequest bitbucket" => {
+            "kosli attest pullrequest bitbucket [IMAGE-NAME | FILE-PATH | DIR-PATH] [flags]"
+        }
+        "pullrequest azure" => {
+            "kosli attest pullrequest azure [IMAGE-NAME | FILE-PATH | DIR-PATH] [flags]"
+        }
+        "sonar" => "kosli attest sonar [IMAGE-NAME | FILE-PATH | DIR-PATH] [flags]",
+        "jira" => "kosli attest jira [IMAGE-NAME | FILE-PATH | DIR-PATH] [flags]",
         _ => "kosli attest pullrequest github [IMAGE-NAME | FILE-PATH | DIR-PATH] [flags]",
     };
     let runner = Runner::new(ctx, &command, usage)
@@ -499,7 +477,12 @@ fn run_attestation(
         for w in &provenance.warnings {
             ctx.warn(w);
         }
-        let mut a = Attestation::new(flow, trail, name, evidence(&provenance)?)?
+        let (core, review) = match evidence(&provenance, config)?.into() {
+            Reported::Core(e) => (e, None),
+            // The review module adds its own evidence to these common fields.
+            Reported::Review(r) => (Evidence::Generic { is_compliant: true }, Some(r)),
+        };
+        let mut a = Attestation::new(flow, trail, name, core)?
             .provenance(&provenance)
             .external_urls(common.external.to_external_urls(&ProcessEnv)?)
             .description(common.description.clone().unwrap_or_default());
@@ -517,7 +500,7 @@ fn run_attestation(
         for path in &common.attachments {
             a = a.attach(path);
         }
-        send(config, run, &a, &message)
+        send(config, run, &a, review, &message)
     })
 }
 
@@ -526,11 +509,15 @@ fn send(
     config: &Config,
     run: &HostRun,
     a: &Attestation,
+    review: Option<ReviewEvidence>,
     message: &dyn Fn(&Attestation, bool) -> String,
 ) -> Result<(), Error> {
-    let outcome = Client::new(config.clone())?
-        .attest(a)
-        .map_err(binding_hint)?;
+    let client = Client::new(config.clone())?;
+    let outcome = match review {
+        Some(r) => client.attest_review(&ReviewAttestation::new(a.clone(), r)),
+        None => client.attest(a),
+    }
+    .map_err(binding_hint)?;
     if let Some(dry) = outcome.dry_run() {
         run.print(&dry.to_string());
         return Ok(());
@@ -614,191 +601,6 @@ fn annotations(values: &[String]) -> Result<BTreeMap<String, String>, Error> {
     Ok(out)
 }
 
-fn github_org(gh: &GithubArgs) -> Option<String> {
-    gh.github_org
-        .clone()
-        .or_else(|| std::env::var("GITHUB_REPOSITORY_OWNER").ok())
-        .filter(|o| !o.is_empty())
-}
-
-/// The CLI's GraphQL query for a commit's pull requests (observed from CLI v2.43.1).
-const GITHUB_QUERY: &str = "query($commitCursor:String$commitSHA:GitObjectID!$owner:String!$repo:String!$reviewCursor:String){repository(owner: $owner, name: $repo){object(oid: $commitSHA){... on Commit{associatedPullRequests(first: 100){nodes{number,repository{name,owner{login}},title,state,headRefName,baseRefName,url,createdAt,mergedAt,author{login},commits(first: 100, after: $commitCursor){nodes{commit{oid,messageHeadline,committedDate,authoredDate,url,author{name,email,user{login}},signature{isValid,state}}},pageInfo{hasNextPage,endCursor}},reviews(first: 100, states: APPROVED, after: $reviewCursor){nodes{author{login},state,submittedAt},pageInfo{hasNextPage,endCursor}}}}}}}}";
-
-static GITHUB_GRAPHQL: Operation = Operation::new("github_graphql", Method::Post, "/graphql");
-static GITHUB_COMMIT_PULLS: Operation = Operation::new(
-    "github_commit_pulls",
-    Method::Get,
-    "/repos/{owner}/{repo}/commits/{sha}/pulls",
-);
-
-/// A client of GitHub: `https://api.github.com` (GraphQL at `/graphql`), or for GitHub
-/// Enterprise `<base>/api` (GraphQL at `<base>/api/graphql`, REST under `<base>/api/v3`).
-fn github_client(gh: &GithubArgs, rest: bool) -> Result<Client, Error> {
-    let host = match gh.github_base_url.as_deref() {
-        None | Some("") => "https://api.github.com".to_string(),
-        Some(base) => {
-            let base = base.trim_end_matches('/');
-            if rest {
-                format!("{base}/api/v3")
-            } else {
-                format!("{base}/api")
-            }
-        }
-    };
-    let config = Config::builder()
-        .host(host)
-        .api_token(gh.github_token.clone().unwrap_or_default())
-        .allow_insecure_http(true)
-        .build()?;
-    Client::new(config)
-}
-
-/// The commit's pull requests: the GraphQL query, then the REST list when it finds none.
-fn github_pull_requests(gh: &GithubArgs, commit: &str) -> Result<Vec<PullRequest>, Error> {
-    let owner = github_org(gh).unwrap_or_default();
-    let repo = gh
-        .common
-        .provenance
-        .repo
-        .repository
-        .clone()
-        .unwrap_or_default();
-    let variables = serde_json::json!({
-        "commitCursor": null, "commitSHA": commit, "owner": owner, "repo": repo, "reviewCursor": null
-    });
-    // Go's json.Encoder: the query string escaped as Go does, then a newline.
-    let mut body =
-        kosli_core::model::go_json::to_string(&serde_json::json!({ "query": GITHUB_QUERY }))?;
-    body.truncate(body.len() - 1);
-    body.push_str(&format!(
-        ",\"variables\":{}}}\n",
-        kosli_core::model::go_json::to_string(&variables)?
-    ));
-    let response =
-        github_client(gh, false)?.read(&Request::new(&GITHUB_GRAPHQL).json_bytes(body))?;
-    let answer: Value = response.json()?;
-    let nodes = answer["data"]["repository"]["object"]["associatedPullRequests"]["nodes"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default();
-    if !nodes.is_empty() {
-        return nodes
-            .iter()
-            .map(|n| graphql_pull_request(n, commit))
-            .collect();
-    }
-    let request = Request::new(&GITHUB_COMMIT_PULLS)
-        .param("owner", owner.as_str())
-        .param("repo", repo.as_str())
-        .param("sha", commit)
-        .query("page", "1")
-        .query("per_page", "100");
-    let response = github_client(gh, true)?.read(&request)?;
-    let list: Vec<Value> = response.json().map_err(|_| {
-        Error::parse(
-            None,
-            None,
-            "json: cannot unmarshal object into Go value of type []*github.PullRequest",
-        )
-    })?;
-    Ok(list.iter().map(|p| rest_pull_request(p, commit)).collect())
-}
-
-fn text(v: &Value) -> String {
-    v.as_str().unwrap_or_default().to_string()
-}
-
-fn epoch(v: &Value) -> Result<i64, Error> {
-    let s = v.as_str().unwrap_or_default();
-    timefmt::parse_rfc3339(s).ok_or_else(|| {
-        Error::parse(
-            None,
-            None,
-            format!("parsing time {s:?}: not an RFC 3339 time"),
-        )
-    })
-}
-
-/// One pull request of the GraphQL answer in the attestation's shape.
-fn graphql_pull_request(n: &Value, commit: &str) -> Result<PullRequest, Error> {
-    let head = text(&n["headRefName"]);
-    let approvers = n["reviews"]["nodes"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .map(|r| {
-            Ok(PrApprover {
-                username: text(&r["author"]["login"]),
-                state: text(&r["state"]),
-                timestamp: epoch(&r["submittedAt"])?,
-            })
-        })
-        .collect::<Result<_, Error>>()?;
-    let commits = n["commits"]["nodes"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .map(|c| {
-            let c = &c["commit"];
-            let signature = c["signature"].as_object();
-            Ok(PrCommit {
-                sha1: text(&c["oid"]),
-                message: text(&c["messageHeadline"]),
-                author: format!(
-                    "{} <{}>",
-                    text(&c["author"]["name"]),
-                    text(&c["author"]["email"])
-                ),
-                author_username: c["author"]["user"]["login"].as_str().map(str::to_string),
-                timestamp: epoch(&c["authoredDate"])?,
-                branch: head.clone(),
-                url: text(&c["url"]),
-                verified: signature
-                    .and_then(|s| s.get("isValid"))
-                    .and_then(Value::as_bool),
-                signature_state: signature
-                    .and_then(|s| s.get("state"))
-                    .and_then(Value::as_str)
-                    .map(str::to_string),
-            })
-        })
-        .collect::<Result<_, Error>>()?;
-    Ok(PullRequest {
-        merge_commit: commit.to_string(),
-        url: text(&n["url"]),
-        state: text(&n["state"]),
-        approvers,
-        author: text(&n["author"]["login"]),
-        created_at: epoch(&n["createdAt"])?,
-        merged_at: match &n["mergedAt"] {
-            Value::Null => None,
-            v => Some(epoch(v)?),
-        },
-        title: text(&n["title"]),
-        head_ref: head,
-        base_ref: text(&n["baseRefName"]),
-        commits,
-    })
-}
-
-/// One pull request of the REST fallback (not observed with PRs: its reviews and commits are
-/// not fetched by this example).
-fn rest_pull_request(p: &Value, commit: &str) -> PullRequest {
-    PullRequest {
-        merge_commit: commit.to_string(),
-        url: text(&p["html_url"]),
-        state: text(&p["state"]),
-        approvers: Vec::new(),
-        author: text(&p["user"]["login"]),
-        created_at: epoch(&p["created_at"]).unwrap_or_default(),
-        merged_at: epoch(&p["merged_at"]).ok(),
-        title: text(&p["title"]),
-        head_ref: text(&p["head"]["ref"]),
-        base_ref: text(&p["base"]["ref"]),
-        commits: Vec::new(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -828,26 +630,6 @@ mod tests {
         assert_eq!(
             e.to_string(),
             format!("Attestation for artifact 'app' requires at least one of: {BINDING_CLI_TEXT}")
-        );
-    }
-
-    #[test]
-    fn graphql_answers_become_pull_requests() {
-        // The capture's fake GitHub answer (attest_pr_github_fake_gh).
-        let node = serde_json::json!({
-            "number": 7, "title": "Add feature", "state": "MERGED", "headRefName": "feature-x", "baseRefName": "main",
-            "url": "https://github.com/acme/app/pull/7", "createdAt": "2024-06-01T10:00:00Z", "mergedAt": "2024-06-02T10:00:00Z",
-            "author": {"login": "alice"},
-            "commits": {"nodes": [{"commit": {"oid": "0fc1", "messageHeadline": "feature x", "committedDate": "2024-06-01T09:00:00Z",
-                "authoredDate": "2024-06-01T09:00:00Z", "url": "u", "author": {"name": "Alice", "email": "alice@example.com", "user": {"login": "alice"}},
-                "signature": null}}]},
-            "reviews": {"nodes": [{"author": {"login": "bob"}, "state": "APPROVED", "submittedAt": "2024-06-01T12:00:00Z"}]}
-        });
-        let pr = graphql_pull_request(&node, "3e74").unwrap();
-        let json = kosli_core::model::go_json::to_string(&pr).unwrap();
-        assert_eq!(
-            json,
-            r#"{"merge_commit":"3e74","url":"https://github.com/acme/app/pull/7","state":"MERGED","approvers":[{"username":"bob","state":"APPROVED","timestamp":1717243200}],"author":"alice","created_at":1717236000,"merged_at":1717322400,"title":"Add feature","head_ref":"feature-x","base_ref":"main","commits":[{"sha1":"0fc1","message":"feature x","author":"Alice \u003calice@example.com\u003e","author_username":"alice","timestamp":1717232400,"branch":"feature-x","url":"u"}]}"#
         );
     }
 }

@@ -94,6 +94,9 @@ pub struct AssertArgs {
 enum AssertWhat {
     /// Assert the compliance status of an artifact in Kosli.
     Artifact(AssertArtifactArgs),
+    /// Assert a pull request for a git commit exists.
+    #[command(name = "pullrequest", visible_alias = "mergerequest")]
+    Pullrequest(crate::review_cmd::AssertArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -216,7 +219,10 @@ pub fn allow(args: &AllowArgs, ctx: &Context) -> ExitCode {
 
 /// Runs `kosli assert artifact`: exit 0 when Kosli says compliant, 1 otherwise.
 pub fn assert(args: &AssertArgs, ctx: &Context) -> ExitCode {
-    let AssertWhat::Artifact(a) = &args.what;
+    let a = match &args.what {
+        AssertWhat::Artifact(a) => a,
+        AssertWhat::Pullrequest(p) => return crate::review_cmd::assert_pull_request(p, ctx),
+    };
     const USAGE: &str = "kosli assert artifact [IMAGE-NAME | FILE-PATH | DIR-PATH] [flags]";
     let runner = Runner::new(ctx, "kosli assert artifact", USAGE)
         .label_flag("flow", a.flow.as_deref())

@@ -94,43 +94,6 @@ pub fn ago(then: f64, now: f64) -> String {
     }
 }
 
-/// Unix seconds of an RFC 3339 timestamp (`2024-06-01T10:00:00Z`, `...+02:00`, fractions
-/// dropped); `None` when it is not one.
-pub fn parse_rfc3339(s: &str) -> Option<i64> {
-    let b = s.as_bytes();
-    if b.len() < 20 || b[4] != b'-' || b[7] != b'-' || !matches!(b[10], b'T' | b't') {
-        return None;
-    }
-    let num = |r: std::ops::Range<usize>| s.get(r)?.parse::<i64>().ok();
-    let (y, mo, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
-    let (h, mi, se) = (num(11..13)?, num(14..16)?, num(17..19)?);
-    let mut rest = &s[19..];
-    if let Some(frac) = rest.strip_prefix('.') {
-        let digits = frac.bytes().take_while(u8::is_ascii_digit).count();
-        rest = &frac[digits..];
-    }
-    let offset = match rest {
-        "Z" | "z" => 0,
-        _ if rest.len() == 6 && (rest.starts_with('+') || rest.starts_with('-')) => {
-            let sign = if rest.starts_with('-') { -1 } else { 1 };
-            sign * (rest[1..3].parse::<i64>().ok()? * 3600 + rest[4..6].parse::<i64>().ok()? * 60)
-        }
-        _ => return None,
-    };
-    Some(days_from_civil(y, mo, d) * 86_400 + h * 3600 + mi * 60 + se - offset)
-}
-
-/// Howard Hinnant's `days_from_civil`: days since 1970-01-01 of a proleptic Gregorian date.
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
 /// Howard Hinnant's `civil_from_days`: (year, month, day) of days since 1970-01-01.
 fn civil_from_days(z: i64) -> (i64, i64, i64) {
     let z = z + 719_468;
@@ -199,18 +162,5 @@ mod tests {
             assert_eq!(ago(now - d, now), want, "{d} s");
         }
         assert_eq!(ago(now + 5000.0, now), "in about an hour");
-    }
-
-    #[test]
-    fn rfc3339_to_unix() {
-        assert_eq!(parse_rfc3339("2024-06-01T10:00:00Z"), Some(1717236000));
-        assert_eq!(parse_rfc3339("2024-06-02T10:00:00Z"), Some(1717322400));
-        assert_eq!(
-            parse_rfc3339("2024-06-01T12:00:00.123+02:00"),
-            Some(1717236000)
-        );
-        assert_eq!(parse_rfc3339("1970-01-01T00:00:00Z"), Some(0));
-        assert_eq!(parse_rfc3339("nope"), None);
-        assert_eq!(parse_rfc3339("2024-06-01 10:00:00Z"), None);
     }
 }

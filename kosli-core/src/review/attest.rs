@@ -60,6 +60,11 @@ struct Payload<'a> {
 }
 
 impl ReviewAttestation {
+    /// `evidence` on `base`'s common fields.
+    pub fn new(base: Attestation, evidence: ReviewEvidence) -> ReviewAttestation {
+        ReviewAttestation { base, evidence }
+    }
+
     /// `attest pullrequest <provider>`: the pull requests found, on `base`'s common fields.
     pub fn pull_requests(base: Attestation, evidence: PullRequestEvidence) -> ReviewAttestation {
         ReviewAttestation {
