@@ -3,6 +3,8 @@
 //! tests/fixtures/images/htpasswd), filled by tests/tools/push_test_images.py over plain HTTP.
 //! [`Registry::start`] returns `None` (the caller skips loudly) when the binary is missing.
 
+pub mod token;
+
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::PathBuf;
