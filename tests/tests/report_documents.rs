@@ -13,7 +13,7 @@ use kosli_core::report::{
 };
 use kosli_core::{Config, ErrorKind};
 use kosli_tests::fake::seed_report::*;
-use kosli_tests::fake::{Fault, FakeKosli};
+use kosli_tests::fake::{FakeKosli, Fault};
 use serde_json::json;
 
 const HOUR: f64 = 3600.0;
@@ -46,8 +46,7 @@ fn assert_fixture(name: &str, got: &str) {
         std::fs::write(&path, got).unwrap();
         return;
     }
-    let want =
-        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let want = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     assert_eq!(got, want, "{name} differs from {}", path.display());
 }
 
@@ -75,12 +74,44 @@ fn the_compliance_report_counts_by_hand() {
     );
     assert_eq!((s.running, s.running_non_compliant), (2, 1));
     // Newest first: (fingerprint, trail, compliant, attestations, missing, failing, where).
-    type Row<'a> = (&'a str, &'a str, bool, u64, &'a [&'a str], &'a [&'a str], &'a [&'a str]);
+    type Row<'a> = (
+        &'a str,
+        &'a str,
+        bool,
+        u64,
+        &'a [&'a str],
+        &'a [&'a str],
+        &'a [&'a str],
+    );
     let want: [Row<'_>; 5] = [
-        (A45, "release-1.45.0", false, 2, &["security-scan"], &["unit-tests"], &[]),
-        (A44, "release-1.44.0", false, 2, &["pull-request"], &[], &["staging"]),
+        (
+            A45,
+            "release-1.45.0",
+            false,
+            2,
+            &["security-scan"],
+            &["unit-tests"],
+            &[],
+        ),
+        (
+            A44,
+            "release-1.44.0",
+            false,
+            2,
+            &["pull-request"],
+            &[],
+            &["staging"],
+        ),
         (A43, "release-1.43.0", true, 3, &[], &[], &["production"]),
-        (A42, "release-1.42.0", false, 3, &[], &["security-scan"], &[]),
+        (
+            A42,
+            "release-1.42.0",
+            false,
+            3,
+            &[],
+            &["security-scan"],
+            &[],
+        ),
         (A41, "release-1.41.0", true, 3, &[], &[], &[]),
     ];
     for (row, (fp, trail, ok, n, missing, failing, envs)) in r.rows.iter().zip(want) {
@@ -104,8 +135,7 @@ fn the_compliance_report_counts_by_hand() {
     assert_eq!(legacy.missing.reason(), Some(why));
     assert_fixture("compliance.md", &r.render(Format::Markdown).unwrap());
     assert_fixture("compliance.csv", &r.render(Format::Csv).unwrap());
-    let json: serde_json::Value =
-        serde_json::from_str(&r.render(Format::Json).unwrap()).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&r.render(Format::Json).unwrap()).unwrap();
     assert_eq!(json["summary"]["running_non_compliant"], 1);
     assert_eq!(json["rows"][5]["attestations"], json!({"unknown": why}));
     assert_eq!(json["rows"][0]["missing"], json!(["security-scan"]));
@@ -130,7 +160,9 @@ fn the_compliance_report_looks_only_where_told() {
         .compliance_report(&ComplianceOptions::new("no-such-flow"))
         .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::NotFound, "{e}");
-    let e = c.compliance_report(&ComplianceOptions::new("")).unwrap_err();
+    let e = c
+        .compliance_report(&ComplianceOptions::new(""))
+        .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::InvalidInput);
 }
 
@@ -193,7 +225,14 @@ fn the_audit_trail_of_the_release_in_production() {
         )
     );
     let ev = a.evidence.value().unwrap();
-    let got: Vec<(&str, EvidenceKind, EvidenceLevel, Option<f64>, Option<&str>)> = ev
+    type Line<'a> = (
+        &'a str,
+        EvidenceKind,
+        EvidenceLevel,
+        Option<f64>,
+        Option<&'a str>,
+    );
+    let got: Vec<Line<'_>> = ev
         .iter()
         .map(|e| {
             (
@@ -201,7 +240,10 @@ fn the_audit_trail_of_the_release_in_production() {
                 e.kind,
                 e.level,
                 e.reported_at,
-                e.details.as_ref().and_then(|d| d.value()).map(String::as_str),
+                e.details
+                    .as_ref()
+                    .and_then(|d| d.value())
+                    .map(String::as_str),
             )
         })
         .collect();
@@ -238,7 +280,12 @@ fn the_audit_trail_of_the_release_in_production() {
     };
     assert_eq!(prod.environment, "production");
     assert_eq!(
-        (prod.first_seen, prod.first_snapshot, prod.running_now, prod.deployments),
+        (
+            prod.first_seen,
+            prod.first_snapshot,
+            prod.running_now,
+            prod.deployments
+        ),
         (T0 + 3.0 * DAY + 4.0 * HOUR, 2, true, 1)
     );
     // Still running: last seen at production's latest report.
@@ -246,13 +293,20 @@ fn the_audit_trail_of_the_release_in_production() {
     assert_eq!(prod.reported_by.as_deref(), Some("prod-reporter"));
     assert_eq!(prod.ran_as, ["ghcr.io/acme/payments-api:1.43.0"]);
     assert_eq!(
-        (staging.first_seen, staging.first_snapshot, staging.running_now),
+        (
+            staging.first_seen,
+            staging.first_snapshot,
+            staging.running_now
+        ),
         (T0 + 2.0 * DAY + 3.0 * HOUR, 3, false)
     );
     // Replaced by 1.44.0 in staging's snapshot #4.
     assert_eq!(staging.last_seen, Known::Value(T0 + 3.0 * DAY + 2.0 * HOUR));
     assert_fixture("audit.md", &a.render(Format::Markdown).unwrap());
-    assert_eq!(a.render(Format::Csv).unwrap_err().kind(), ErrorKind::InvalidInput);
+    assert_eq!(
+        a.render(Format::Csv).unwrap_err().kind(),
+        ErrorKind::InvalidInput
+    );
 }
 
 #[test]
@@ -276,7 +330,10 @@ fn the_audit_trail_says_what_is_missing_and_failing() {
         .iter()
         .find(|e| e.name == "security-scan")
         .unwrap();
-    assert_eq!((scan.status.as_str(), scan.details.as_ref()), ("MISSING", None));
+    assert_eq!(
+        (scan.status.as_str(), scan.details.as_ref()),
+        ("MISSING", None)
+    );
     assert!(a.environments.is_empty());
     let a = c.audit_trail(&AuditOptions::new(FLOW, A44)).unwrap();
     assert_eq!(a.checklist.value().unwrap().review, EvidenceState::Missing);
@@ -318,7 +375,10 @@ fn adoption_over_the_week_by_hand() {
         .collect();
     assert_eq!(
         per_env,
-        [("production", 4, 5, 3, 2, 1, 4), ("staging", 5, 6, 4, 4, 3, 8)]
+        [
+            ("production", 4, 5, 3, 2, 1, 4),
+            ("staging", 5, 6, 4, 4, 3, 8)
+        ]
     );
     assert_eq!((m.with_provenance, m.running_artifacts), (7, 11));
     assert_eq!(m.provenance_share, Known::Value(7.0 / 11.0));
@@ -336,7 +396,14 @@ fn adoption_over_the_week_by_hand() {
     assert_eq!(b.p90_seconds, Known::Value(28.0 * HOUR));
     let d = &m.drift;
     assert_eq!(
-        (d.total, d.added, d.removed, d.changed, d.scaled, d.untracked),
+        (
+            d.total,
+            d.added,
+            d.removed,
+            d.changed,
+            d.scaled,
+            d.untracked
+        ),
         (12, 5, 5, 1, 1, 3)
     );
     let nginx = d
@@ -345,11 +412,19 @@ fn adoption_over_the_week_by_hand() {
         .find(|r| matches!(r.event, DriftEvent::Changed { .. }))
         .unwrap();
     assert_eq!(
-        (nginx.environment.as_str(), nginx.snapshot, nginx.timestamp, nginx.tracked),
+        (
+            nginx.environment.as_str(),
+            nginx.snapshot,
+            nginx.timestamp,
+            nginx.tracked
+        ),
         ("production", 4, T0 + 5.0 * DAY, false)
     );
     assert_fixture("adoption.md", &m.render(Format::Markdown).unwrap());
-    assert_eq!(m.render(Format::Csv).unwrap_err().kind(), ErrorKind::InvalidInput);
+    assert_eq!(
+        m.render(Format::Csv).unwrap_err().kind(),
+        ErrorKind::InvalidInput
+    );
 }
 
 #[test]
@@ -382,7 +457,14 @@ fn a_window_opening_mid_week_starts_from_the_snapshot_then_in_effect() {
     assert_eq!(m.build_to_deploy.p90_seconds, Known::Value(28.0 * HOUR));
     let d = &m.drift;
     assert_eq!(
-        (d.total, d.added, d.removed, d.changed, d.scaled, d.untracked),
+        (
+            d.total,
+            d.added,
+            d.removed,
+            d.changed,
+            d.scaled,
+            d.untracked
+        ),
         (8, 3, 3, 1, 1, 3)
     );
 }
@@ -406,10 +488,17 @@ fn an_empty_window_has_unknown_shares_and_a_bad_one_is_refused() {
     let fake = seeded();
     let c = client(&fake);
     let m = c
-        .adoption_metrics(&AdoptionOptions::new().since(T0 - 20.0 * DAY).until(T0 - 10.0 * DAY))
+        .adoption_metrics(
+            &AdoptionOptions::new()
+                .since(T0 - 20.0 * DAY)
+                .until(T0 - 10.0 * DAY),
+        )
         .unwrap();
     assert_eq!(m.running_artifacts, 0);
-    assert_eq!(m.provenance_share.reason(), Some("nothing ran in the window"));
+    assert_eq!(
+        m.provenance_share.reason(),
+        Some("nothing ran in the window")
+    );
     assert_eq!(
         m.tracked_deployment_share.reason(),
         Some("no deployment in the window")
@@ -436,8 +525,7 @@ fn one_json_request_builds_any_document() {
         panic!("{doc:?}")
     };
     assert_eq!(a.environments.len(), 1);
-    let json: serde_json::Value =
-        serde_json::from_str(&doc.render(Format::Json).unwrap()).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&doc.render(Format::Json).unwrap()).unwrap();
     assert_eq!(json["environments"][0]["environment"], "staging");
     let request = ReportRequest::from_json(&format!(
         r#"{{"kind": "adoption", "since": {T0}, "until": {}}}"#,
@@ -448,4 +536,50 @@ fn one_json_request_builds_any_document() {
         panic!()
     };
     assert_eq!(m.drift.total, 12);
+}
+
+#[test]
+fn the_reads_each_document_makes() {
+    let fake = seeded();
+    let c = client(&fake);
+    let paths = |fake: &FakeKosli| -> Vec<String> {
+        let got: Vec<String> = fake
+            .requests()
+            .iter()
+            .map(|r| {
+                assert_eq!(r["method"], "GET", "{r}");
+                r["path"].as_str().unwrap().to_string()
+            })
+            .collect();
+        fake.clear_requests();
+        got
+    };
+    c.compliance_report(&ComplianceOptions::new(FLOW)).unwrap();
+    let got = paths(&fake);
+    // get flow, list artifacts (one page), list environments, 2 latest snapshots, 5 trails
+    // (the legacy artifact has none), 6 asserts: only reads, each trail and verdict once.
+    assert_eq!(got.len(), 16, "{got:#?}");
+    assert_eq!(got[0], "/api/v2/flows/acme/payments-api");
+    assert_eq!(
+        got.iter()
+            .filter(|p| p.starts_with("/api/v2/asserts/"))
+            .count(),
+        6
+    );
+    assert_eq!(
+        got.iter()
+            .filter(|p| p.starts_with("/api/v2/trails/"))
+            .count(),
+        5
+    );
+    c.audit_trail(&AuditOptions::new(FLOW, A43)).unwrap();
+    let got = paths(&fake);
+    // get artifact, assert, get trail, 3 attestations, list environments, and per
+    // environment its snapshot list and every snapshot (4 + 5).
+    assert_eq!(got.len(), 1 + 1 + 1 + 3 + 1 + 2 + 9, "{got:#?}");
+    c.adoption_metrics(&week()).unwrap();
+    let got = paths(&fake);
+    // list environments, 2 snapshot lists, 9 snapshots, then per artifact with provenance
+    // (5) get artifact, and its trail (5).
+    assert_eq!(got.len(), 1 + 2 + 9 + 5 + 5, "{got:#?}");
 }
