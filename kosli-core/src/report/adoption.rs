@@ -3,21 +3,7 @@
 //! average evidence per artifact, the time from build to deployment (median and 90th
 //! percentile), and drift (the local diff of consecutive snapshots, [`crate::drift`]).
 //!
-//! Definitions, so the numbers can be checked by hand:
-//! - A *running artifact* is an (environment, fingerprint) pair running in any snapshot in
-//!   effect during the window (the one in effect when it opens included). It has
-//!   *provenance* when the snapshot names its flow (one of `flows`, when given).
-//! - A *deployment* is a fingerprint running in a snapshot taken in the window that did not run
-//!   in the snapshot before it, counted once per environment. An environment's first snapshot
-//!   has nothing before it: what it shows may have started any time, so it counts as no
-//!   deployment and no drift.
-//! - *Evidence per artifact*: the attestations reported (not missing) for each fingerprint
-//!   with provenance, its own and its trail's (`get artifact`, `get trail`), averaged over
-//!   those whose trail could be read.
-//! - *Build to deploy*: a deployment's snapshot time minus the artifact's report time.
-//! - *Drift events*: [`crate::drift::diff`] of each snapshot in the window with the one before;
-//!   an event is *untracked* when the artifact it is about (what runs now, or what stopped)
-//!   has no provenance.
+//! (definitions: [`AdoptionMetrics`]).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
@@ -184,6 +170,22 @@ pub struct DriftSummary {
 }
 
 /// The adoption metrics of a window.
+///
+/// Definitions, so the numbers can be checked by hand:
+/// - A *running artifact* is an (environment, fingerprint) pair running in any snapshot in
+///   effect during the window (the one in effect when it opens included). It has
+///   *provenance* when the snapshot names its flow (one of `flows`, when given).
+/// - A *deployment* is a fingerprint running in a snapshot taken in the window that did not run
+///   in the snapshot before it, counted once per environment. An environment's first snapshot
+///   has nothing before it: what it shows may have started any time, so it counts as no
+///   deployment and no drift.
+/// - *Evidence per artifact*: the attestations reported (not missing) for each fingerprint
+///   with provenance, its own and its trail's (`get artifact`, `get trail`), averaged over
+///   those whose trail could be read.
+/// - *Build to deploy*: a deployment's snapshot time minus the artifact's report time.
+/// - *Drift events*: [`crate::drift::diff`] of each snapshot in the window with the one before;
+///   an event is *untracked* when the artifact it is about (what runs now, or what stopped)
+///   has no provenance.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct AdoptionMetrics {
@@ -226,7 +228,7 @@ fn provenance<'a>(s: &'a Snapshot, name: &str, fp: &str, flows: &[String]) -> Op
 }
 
 impl Client {
-    /// The adoption metrics of a window (see the [module](self) for the definitions).
+    /// The adoption metrics of a window (definitions: [`AdoptionMetrics`]).
     pub async fn adoption_metrics(&self, options: &AdoptionOptions) -> Result<AdoptionMetrics> {
         let until = match options.until {
             Some(u) => u,

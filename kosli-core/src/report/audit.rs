@@ -288,7 +288,7 @@ pub(crate) fn summarize(details: &Value) -> String {
 }
 
 impl Client {
-    /// The audit trail of one artifact (see the [module](self) for the reads). An artifact
+    /// The audit trail of one artifact (see [`crate::report`] for the reads). An artifact
     /// Kosli does not know is a `NotFound` error; values Kosli does not give are
     /// [`Known::Unknown`] with the reason.
     pub async fn audit_trail(&self, options: &AuditOptions) -> Result<AuditTrail> {

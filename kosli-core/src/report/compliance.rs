@@ -142,7 +142,7 @@ pub(crate) fn attestations_on(
 }
 
 impl Client {
-    /// The compliance report of a flow (see the [module](self) for the reads it makes).
+    /// The compliance report of a flow (see [`crate::report`] for the reads it makes).
     /// Values Kosli does not give are [`Known::Unknown`] with the reason; an unknown flow,
     /// or an environment named that does not exist, is a `NotFound` error.
     pub async fn compliance_report(&self, options: &ComplianceOptions) -> Result<ComplianceReport> {
