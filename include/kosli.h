@@ -17,6 +17,9 @@
  *   return cancels the call (KOSLI_CANCELLED). A delivery-failure callback runs inside the
  *   write or kosli_client_flush_journal that failed to deliver, so calls on several threads
  *   may run it at once: what its user_data points to must be safe to share.
+ * - One exception: the deploy step of kosli_client_deploy runs synchronously on the calling
+ *   thread for as long as it needs (it deploys); it returns 0 for success, any other value
+ *   as its failure code (the call then reports nothing and returns KOSLI_DEPLOY_STEP_FAILED).
  * - Operations: kosli_client_<operation>(client, required inputs..., options_json, outputs).
  *   Required values are parameters. Optional and structured fields come in options_json:
  *   NULL (or "") for none, else a JSON object whose keys are the Rust builder methods'
@@ -111,6 +114,9 @@ typedef enum {
   KOSLI_PANIC = 102,
   // An output buffer was too small; the call says how much is needed.
   KOSLI_BUFFER_TOO_SMALL = 103,
+  // The deploy step given to `kosli_client_deploy` failed (returned non-zero): nothing was
+  // reported; the step's code is given back.
+  KOSLI_DEPLOY_STEP_FAILED = 104,
 } kosli_status;
 
 // A cancel handle: `kosli_cancel_cancel` makes every call of the clients bound to it (with
@@ -132,6 +138,11 @@ typedef struct kosli_flush_report kosli_flush_report;
 // What became of a write. Read it with the `kosli_outcome_*` accessors (their strings belong
 // to the outcome and live until `kosli_outcome_free`).
 typedef struct kosli_outcome kosli_outcome;
+
+// A deploy step: deploys, then returns 0 for success or any other value as its failure code.
+// It runs synchronously on the thread that called `kosli_client_deploy`, before that call
+// returns, as long as it needs; it must not unwind (C++: noexcept).
+typedef int (*kosli_deploy_step)(void *user_data);
 
 // How far a fingerprint has come. Totals are `KOSLI_UNKNOWN` until known.
 typedef struct {
@@ -508,6 +519,49 @@ kosli_status kosli_config_set_timeouts(kosli_config *config,
                                        uint64_t attempt_ms,
                                        uint64_t total_ms);
 
+// A guarded deployment of the artifact `artifact_name` with `fingerprint` (64 hex
+// characters: the one attested at build time) of `artifact_type` (`file`, `dir`, `docker`,
+// `oci`) to `environment`:
+//
+// 1. A mutable reference (`:latest`, an image without a tag) not pinned by digest is refused
+//    (`KOSLI_INVALID_INPUT`) before anything runs.
+// 2. `step(user_data)` runs synchronously on this thread. If it returns non-zero, nothing is
+//    reported: the call returns `KOSLI_DEPLOY_STEP_FAILED` and `*step_code_out` holds the
+//    step's code.
+// 3. Only after it returned 0: the environment is snapshot with the collector of
+//    `collector_json` (one of `{"path": "/srv/app/app", "name": "app", "exclude": [...]}`
+//    as `kosli snapshot path`, `{"paths_file": "spec.yml"}` as `snapshot paths`, `{"server":
+//    ["/srv/*.jar"], "exclude": [...]}` as `snapshot server`), the snapshot is reported (a
+//    write: dry-run and the journal apply; `*outcome_out`), and the artifact's fingerprint is
+//    looked for among what runs. Not found is `KOSLI_POLICY_DENIED` naming what runs (with
+//    option `on_mismatch` `"warn"`: a warning in the log and `KOSLI_OK`); found under
+//    another name is `KOSLI_OK` with a warning.
+//
+// On `KOSLI_OK`, `*json_out` is the report: `{"environment", "artifact": {"name",
+// "fingerprint", "artifact_type"}, "running": [{"name", "fingerprint", "instances"}],
+// "verification": "running"|"running_as"|"not_running", "running_as": [names],
+// "instances", "message"}`, to free with `kosli_string_free`; free `*outcome_out` with
+// `kosli_outcome_free`. `*step_code_out` is written whenever the step ran (0 when it
+// succeeded). Options: `on_mismatch` (`"fail"`, the default, or `"warn"`),
+// `auto_environment` (create a missing `server` environment first).
+//
+// # Safety
+// `client` is a live handle; strings are NUL-terminated (`options_json` may be NULL);
+// `step` is a function as described; `user_data` is passed to it unchanged; the outputs are
+// writable.
+kosli_status kosli_client_deploy(const kosli_client *client,
+                                 const char *environment,
+                                 const char *artifact_name,
+                                 const char *fingerprint,
+                                 const char *artifact_type,
+                                 const char *collector_json,
+                                 const char *options_json,
+                                 kosli_deploy_step step,
+                                 void *user_data,
+                                 int *step_code_out,
+                                 kosli_outcome **outcome_out,
+                                 char **json_out);
+
 // Creates or updates the environment `name` of type `env_type` (`K8S`, `ECS`, `S3`,
 // `lambda`, `server`, `docker`, `azure-apps`, `cloud-run`, `logical`) (`kosli create
 // environment`). Options: `description`, `included_environments` (a list, for a logical
@@ -543,6 +597,56 @@ kosli_status kosli_client_get_environment(const kosli_client *client,
 kosli_status kosli_client_list_environments(const kosli_client *client,
                                             const char *options_json,
                                             char **json_out);
+
+// Evaluates the Rego `policy` (its text) against `input_json` (a JSON object, read as the
+// CLI reads `--input-file`) without Kosli (`kosli evaluate input`). On `KOSLI_OK`,
+// `*allowed_out` is the policy's `allow` and `*json_out` the CLI's JSON output, to free with
+// `kosli_string_free`. A bad policy or input is `KOSLI_PARSE` or `KOSLI_INVALID_INPUT` with
+// the CLI's message; a builtin the engine lacks is refused by name. Options: `params` (a JSON
+// object, or a string: JSON text or `@file`, as `--params`), `show_input` (add `input` and
+// `params` to the output).
+//
+// # Safety
+// Strings are NUL-terminated (`options_json` may be NULL); `allowed_out` and `json_out` are
+// writable.
+kosli_status kosli_rego_evaluate(const char *policy,
+                                 const char *input_json,
+                                 const char *options_json,
+                                 bool *allowed_out,
+                                 char **json_out);
+
+// Evaluates the Rego `policy` (its text) against the trail `trail` of `flow`, read from
+// Kosli as `kosli evaluate trail` reads it (the trail, then each attestation's details):
+// the input is `{"trail": ...}`. Outputs as `kosli_rego_evaluate`. Options: `params`,
+// `show_input`, `attestations` (a list of names: `name` at trail level, `artifact.name` for
+// an artifact's; all when not given).
+//
+// # Safety
+// `client` is a live handle; strings are NUL-terminated (`options_json` may be NULL);
+// `allowed_out` and `json_out` are writable.
+kosli_status kosli_client_evaluate_trail(const kosli_client *client,
+                                         const char *flow,
+                                         const char *trail,
+                                         const char *policy,
+                                         const char *options_json,
+                                         bool *allowed_out,
+                                         char **json_out);
+
+// Evaluates the Rego `policy` against the `trails_len` trails `trails` of `flow`, read one
+// after the other (`kosli evaluate trails`): the input is `{"trails": [...]}`. Outputs and
+// options as `kosli_client_evaluate_trail`.
+//
+// # Safety
+// `client` is a live handle; strings are NUL-terminated (`options_json` may be NULL);
+// `trails` holds `trails_len` strings; `allowed_out` and `json_out` are writable.
+kosli_status kosli_client_evaluate_trails(const kosli_client *client,
+                                          const char *flow,
+                                          const char *const *trails,
+                                          size_t trails_len,
+                                          const char *policy,
+                                          const char *options_json,
+                                          bool *allowed_out,
+                                          char **json_out);
 
 // Fingerprints the file at `path` (the SHA-256 of its bytes) into `out` as 64 hex characters
 // and a NUL; `out_len` must be at least `KOSLI_FINGERPRINT_BUFFER_SIZE`.
@@ -627,6 +731,132 @@ kosli_status kosli_client_get_flow(const kosli_client *client,
 kosli_status kosli_client_list_flows(const kosli_client *client,
                                      const char *options_json,
                                      char **json_out);
+
+// Evaluates the gate `gate_yaml` (YAML text: `policies:` with `test-evidence`,
+// `security-scan`, `code-review` and `attestation` rules; read strictly, an error names the
+// line) against `evidence_json`, an evidence set: `{"tests": [{"name", "total", "failures",
+// "errors", "skipped"}], "scans": [{"tool", "critical", "high", "medium", "low"}],
+// "code_reviews": [{"url", "approvals", "approvers"}], "attestations": [{"name", "type",
+// "compliant"}]}` (every list optional; `{}` for none). Options add evidence read from
+// files: `junit_dirs` (folders or files of JUnit XML), `scan_files` (SARIF 2.1.0, e.g. Snyk,
+// or Trivy JSON), `pull_requests` (pull requests in the `attest_pull_request` wire shape),
+// `attestations` (attestations as Kosli returns them: their JUnit, Snyk and pull-request
+// results count too).
+//
+// A denial is an answer, not an error: on `KOSLI_OK`, `*allowed_out` says whether every rule
+// passed and `*json_out` is the verdict, `{"allowed", "results": [{"policy", "rule",
+// "passed", "reason"}], "reasons": ["<policy>: <rule>: <why>", ...]}`, to free with
+// `kosli_string_free`.
+//
+// # Safety
+// Strings are NUL-terminated (`options_json` may be NULL); `allowed_out` and `json_out` are
+// writable.
+kosli_status kosli_gate_evaluate(const char *gate_yaml,
+                                 const char *evidence_json,
+                                 const char *options_json,
+                                 bool *allowed_out,
+                                 char **json_out);
+
+// The trail `trail` of `flow` (`kosli get trail`): `*json_out` is the server's JSON object
+// (compliance status, attestations, events), to free with `kosli_string_free`. An unknown
+// one is `KOSLI_NOT_FOUND`. No options yet.
+//
+// # Safety
+// `client` is a live handle; strings are NUL-terminated (`options_json` may be NULL);
+// `json_out` is writable.
+kosli_status kosli_client_get_trail(const kosli_client *client,
+                                    const char *flow,
+                                    const char *trail,
+                                    const char *options_json,
+                                    char **json_out);
+
+// A page of trails (`kosli list trails`): `*json_out` is the server's JSON (`{"data": [...],
+// "pagination": {...}}`). Options: `flow` (its trails), `fingerprint` (the trails holding
+// that artifact), `flow_tag` (`key=value`: the trails of the flows with that tag), `page`
+// (from 1), `per_page` (default 20).
+//
+// # Safety
+// `client` is a live handle; `options_json` is NULL or NUL-terminated; `json_out` is
+// writable.
+kosli_status kosli_client_list_trails(const kosli_client *client,
+                                      const char *options_json,
+                                      char **json_out);
+
+// One snapshot of an environment (`kosli get snapshot`), `snappish` as the CLI takes it:
+// `prod` (the latest), `prod#7` (number 7), `prod~1` (one before the latest),
+// `prod@{2024-06-10T12:00:00}` (at a time): `*json_out` is the server's JSON object. No
+// options yet.
+//
+// # Safety
+// `client` is a live handle; strings are NUL-terminated (`options_json` may be NULL);
+// `json_out` is writable.
+kosli_status kosli_client_get_snapshot(const kosli_client *client,
+                                       const char *snappish,
+                                       const char *options_json,
+                                       char **json_out);
+
+// A page of the snapshots of `environment`, newest first (`kosli list snapshots`):
+// `*json_out` is the server's JSON array. Options: `interval` (`3..5`, a time expression),
+// `page` (from 1), `per_page` (default 15), `reverse` (oldest first).
+//
+// # Safety
+// `client` is a live handle; strings are NUL-terminated (`options_json` may be NULL);
+// `json_out` is writable.
+kosli_status kosli_client_list_snapshots(const kosli_client *client,
+                                         const char *environment,
+                                         const char *options_json,
+                                         char **json_out);
+
+// A page of the events of `environment`, newest first (`kosli log environment`):
+// `*json_out` is the server's JSON array. Options: `interval`, `page`, `per_page`,
+// `reverse`, `start` and `end` (a snapshot number or a time expression, sent as given),
+// `repo` (a repository, or a list: only events of its artifacts).
+//
+// # Safety
+// `client` is a live handle; strings are NUL-terminated (`options_json` may be NULL);
+// `json_out` is writable.
+kosli_status kosli_client_log_environment(const kosli_client *client,
+                                          const char *environment,
+                                          const char *options_json,
+                                          char **json_out);
+
+// The server's diff of two snapshots (`kosli diff snapshots A B`), each given as
+// `kosli_client_get_snapshot` takes it: `*json_out` is the server's JSON (`snappish1`,
+// `snappish2`: what only each has; `changed`: what scaled; `not-changed`). No options yet.
+//
+// # Safety
+// `client` is a live handle; strings are NUL-terminated (`options_json` may be NULL);
+// `json_out` is writable.
+kosli_status kosli_client_diff_snapshots(const kosli_client *client,
+                                         const char *first,
+                                         const char *second,
+                                         const char *options_json,
+                                         char **json_out);
+
+// The local drift from `before_json` to `after_json`, each a JSON list of running
+// artifacts `[{"name", "fingerprint", "instances"}]`, computed without Kosli: `*json_out` is
+// `{"events": [...], "unchanged": [...]}`, each event with its `kind` (`added`, `removed`:
+// `artifact`; `changed`: `name`, `from_fingerprint`, `to_fingerprint`, `from_instances`,
+// `to_instances`; `scaled`: `name`, `fingerprint`, `from_instances`, `to_instances`) and a
+// `description`, to free with `kosli_string_free`.
+//
+// # Safety
+// Strings are NUL-terminated; `json_out` is writable.
+kosli_status kosli_drift_diff(const char *before_json, const char *after_json, char **json_out);
+
+// The local drift between two snapshots read from Kosli (`first`, then `second`, each as
+// `kosli_client_get_snapshot` takes it, e.g. `prod~1` and `prod`): what runs in each is
+// compared here, by name and fingerprint. `*json_out` as `kosli_drift_diff`. No options
+// yet.
+//
+// # Safety
+// `client` is a live handle; strings are NUL-terminated (`options_json` may be NULL);
+// `json_out` is writable.
+kosli_status kosli_client_snapshot_drift(const kosli_client *client,
+                                         const char *first,
+                                         const char *second,
+                                         const char *options_json,
+                                         char **json_out);
 
 // Turns the journal on in folder `dir` (created if needed): every write is recorded there
 // before it is sent, and a Kosli outage queues it (`KOSLI_OUTCOME_QUEUED`) instead of failing.
@@ -770,6 +1000,225 @@ const char *kosli_outcome_dry_run(kosli_outcome *outcome);
 // # Safety
 // `outcome` is NULL or a live handle, freed once.
 void kosli_outcome_free(kosli_outcome *outcome);
+
+// Creates the environment policy `name`, or a new version of it, from the YAML file
+// `policy_file` (`kosli create policy NAME FILE`; the server sees the file's base name).
+// Options: `description`, `comment` (about this version), `policy_type` (default `env`).
+//
+// # Safety
+// `client` is a live handle; strings are NUL-terminated (`options_json` may be NULL);
+// `outcome_out` is writable.
+kosli_status kosli_client_create_policy(const kosli_client *client,
+                                        const char *name,
+                                        const char *policy_file,
+                                        const char *options_json,
+                                        kosli_outcome **outcome_out);
+
+// Attaches the policy `policy` to the environment `environment` (`kosli attach-policy`; call
+// once per environment, as the CLI sends one request each). A failure names the environment.
+// No options yet.
+//
+// # Safety
+// `client` is a live handle; strings are NUL-terminated (`options_json` may be NULL);
+// `outcome_out` is writable.
+kosli_status kosli_client_attach_policy(const kosli_client *client,
+                                        const char *policy,
+                                        const char *environment,
+                                        const char *options_json,
+                                        kosli_outcome **outcome_out);
+
+// Detaches the policy `policy` from the environment `environment` (`kosli detach-policy`;
+// one environment per call). No options yet.
+//
+// # Safety
+// `client` is a live handle; strings are NUL-terminated (`options_json` may be NULL);
+// `outcome_out` is writable.
+kosli_status kosli_client_detach_policy(const kosli_client *client,
+                                        const char *policy,
+                                        const char *environment,
+                                        const char *options_json,
+                                        kosli_outcome **outcome_out);
+
+// The environment policy `name` with its versions (`kosli get policy`): `*json_out` is the
+// server's JSON object, to free with `kosli_string_free`. An unknown one is
+// `KOSLI_NOT_FOUND`. No options yet.
+//
+// # Safety
+// `client` is a live handle; strings are NUL-terminated (`options_json` may be NULL);
+// `json_out` is writable.
+kosli_status kosli_client_get_policy(const kosli_client *client,
+                                     const char *name,
+                                     const char *options_json,
+                                     char **json_out);
+
+// Every environment policy of the organization (`kosli list policies`): `*json_out` is the
+// server's JSON array. No options yet.
+//
+// # Safety
+// `client` is a live handle; `options_json` is NULL or NUL-terminated; `json_out` is
+// writable.
+kosli_status kosli_client_list_policies(const kosli_client *client,
+                                        const char *options_json,
+                                        char **json_out);
+
+// One attestation's details by its id (what `kosli evaluate trail` merges into a trail):
+// `*json_out` is the server's JSON answer (its `data` holds the attestation). No options yet.
+//
+// # Safety
+// `client` is a live handle; strings are NUL-terminated (`options_json` may be NULL);
+// `json_out` is writable.
+kosli_status kosli_client_get_attestation(const kosli_client *client,
+                                          const char *attestation_id,
+                                          const char *options_json,
+                                          char **json_out);
+
+// The pull (merge) requests that contain `commit` (a full commit id) at `provider`
+// (`github`, `gitlab`, `bitbucket`, `azure`), found as the CLI finds them (possibly none):
+// `*json_out` is `{"provider", "commit", "pull_requests": [...], "approvals": [{"count",
+// "approvers"}, ...]}` (the pull requests in the CLI's `pull_request` attestation shape), to
+// free with `kosli_string_free`. A provider's refusal is `KOSLI_AUTH`, `KOSLI_NOT_FOUND` or
+// `KOSLI_API` naming its message; a missing setting is `KOSLI_CONFIG` naming the CLI's flag.
+// Options: `owner` (GitHub org, GitLab group, Bitbucket workspace), `repository`, `token`
+// (GitHub, GitLab or Azure token, or a Bitbucket access token), `username` and `password`
+// (Bitbucket Basic auth), `base_url` (GitHub Enterprise's API, a self-managed GitLab,
+// Azure's organization URL (required), Bitbucket's API root), `project` (Azure). Tokens
+// never appear in logs or messages.
+//
+// # Safety
+// `client` is a live handle; strings are NUL-terminated (`options_json` may be NULL);
+// `json_out` is writable.
+kosli_status kosli_client_find_pull_requests(const kosli_client *client,
+                                             const char *provider,
+                                             const char *commit,
+                                             const char *options_json,
+                                             char **json_out);
+
+// `kosli assert pullrequest <provider>`: as `kosli_client_find_pull_requests`, but no pull
+// request found is `KOSLI_POLICY_DENIED` with the CLI's message (`assert failed: found no
+// pull request(s) in Github for commit: <sha>`); on Azure the pull requests' commits are not
+// read, as in the CLI. Same options.
+//
+// # Safety
+// `client` is a live handle; strings are NUL-terminated (`options_json` may be NULL);
+// `json_out` is writable.
+kosli_status kosli_client_assert_pull_requests(const kosli_client *client,
+                                               const char *provider,
+                                               const char *commit,
+                                               const char *options_json,
+                                               char **json_out);
+
+// `kosli attest pullrequest <provider>`: finds the pull requests of `commit` at `provider`
+// (as `kosli_client_find_pull_requests`) and attests them as `name` in `trail` of `flow`,
+// identical on the wire to the CLI (`git_provider`, `pull_requests`). With option
+// `assert_found`, none found is `KOSLI_POLICY_DENIED` after the attestation was sent (the
+// CLI's `--assert`; the outcome is not given then). Options: the source options of
+// `kosli_client_find_pull_requests`, `assert_found`, and every attestation's options
+// (`fingerprint`, `git_commit_info`, `repo_info`, `origin_url`, `external_urls`,
+// `user_data`, `description`, `annotations`, `attachments`).
+//
+// # Safety
+// `client` is a live handle; strings are NUL-terminated (`options_json` may be NULL);
+// `outcome_out` is writable.
+kosli_status kosli_client_attest_pull_requests_found(const kosli_client *client,
+                                                     const char *flow,
+                                                     const char *trail,
+                                                     const char *name,
+                                                     const char *provider,
+                                                     const char *commit,
+                                                     const char *options_json,
+                                                     kosli_outcome **outcome_out);
+
+// `kosli attest sonar`: the SonarQube/SonarCloud analysis of a scan and its quality gate,
+// read with `sonar_api_token`, attested as `name` in `trail` of `flow` (as the CLI sends
+// it). The scan is found by option `ce_task_url`, else `project_key` (with `revision`,
+// `branch` or `pull_request`), else the `report-task.txt` of `working_dir` (default
+// `.scannerwork`). Options: those, `server_url` (default `https://sonarcloud.io`), and every
+// attestation's options (see `kosli_client_attest_pull_requests_found`).
+//
+// # Safety
+// `client` is a live handle; strings are NUL-terminated (`options_json` may be NULL);
+// `outcome_out` is writable.
+kosli_status kosli_client_attest_sonar(const kosli_client *client,
+                                       const char *flow,
+                                       const char *trail,
+                                       const char *name,
+                                       const char *sonar_api_token,
+                                       const char *options_json,
+                                       kosli_outcome **outcome_out);
+
+// `kosli attest jira`: the Jira issues a commit references, each read from the Jira at
+// `jira_base_url`, attested as `name` in `trail` of `flow` (as the CLI sends it). The
+// references are found in option `commit_message` and `branch` (each defaulting to
+// `git_commit_info`'s `message` and `branch`), or are exactly `issue_keys`. Options: those,
+// `username` and `api_token` (Jira Cloud, Basic auth), `pat` (a personal access token,
+// self-hosted Jira), `issue_fields` (a list of fields to record), `project_keys` (only
+// these projects' keys), `secondary_source`, `trailer` (the commit trailer that is the
+// sole source of references), `ignore_branch`, and every attestation's options (see
+// `kosli_client_attest_pull_requests_found`).
+//
+// # Safety
+// `client` is a live handle; strings are NUL-terminated (`options_json` may be NULL);
+// `outcome_out` is writable.
+kosli_status kosli_client_attest_jira(const kosli_client *client,
+                                      const char *flow,
+                                      const char *trail,
+                                      const char *name,
+                                      const char *jira_base_url,
+                                      const char *options_json,
+                                      kosli_outcome **outcome_out);
+
+// Fingerprints the image `name` (`registry/repo:tag`, `repo@sha256:...`; no tag means
+// `latest`) of `artifact_type` `oci` (the manifest digest its registry reports; the index
+// digest of a multi-arch image) or `docker` (the repo digest the local Docker Engine holds,
+// chosen as the CLI chooses; with registry credentials, the registry's digest as in the CLI)
+// into `out` as 64 hex characters and a NUL (`out_len` at least
+// `KOSLI_FINGERPRINT_BUFFER_SIZE`). Options: `username`, `password` (registry credentials;
+// without them the machine's auth files are searched), `insecure_registries` (a list of
+// `host:port` that may be reached over plain http; the ones of `registries.conf` are
+// always added, as in the CLI), `auth_files` (a list, instead of the default ones),
+// `ca_bundle` (a PEM file of extra CAs), `timeout_seconds` (per request, default 30),
+// `docker_host` (`unix:///path`, `tcp://host:port`; default `$DOCKER_HOST`, else the local
+// socket).
+//
+// # Safety
+// Strings are NUL-terminated (`options_json` may be NULL); `out` is writable for `out_len`
+// bytes.
+kosli_status kosli_fingerprint_image(const char *name,
+                                     const char *artifact_type,
+                                     const char *options_json,
+                                     char *out,
+                                     size_t out_len);
+
+// Reports the containers running on a Docker host to the environment `environment`
+// (`kosli snapshot docker`): as the CLI, the environment is made sure of first (with
+// `auto_environment`), then the Engine is asked, then the snapshot is reported (containers
+// without a repo digest are skipped, as the CLI skips them). Options: `docker_host`,
+// `auto_environment` (create a missing environment, type `docker`),
+// `environment_description` (the description it is created with).
+//
+// # Safety
+// `client` is a live handle; strings are NUL-terminated (`options_json` may be NULL);
+// `outcome_out` is writable.
+kosli_status kosli_client_snapshot_docker(const kosli_client *client,
+                                          const char *environment,
+                                          const char *options_json,
+                                          kosli_outcome **outcome_out);
+
+// Reports the pods running in a Kubernetes cluster to the environment `environment`
+// (`kosli snapshot k8s`): every namespace, or those `namespaces` / `namespaces_regex` pick,
+// or all but `exclude_namespaces` / `exclude_namespaces_regex` (an include and an exclude
+// together are refused, as in the CLI). The cluster is the current context of `kubeconfig`
+// (default `$HOME/.kube/config` if it exists, else the in-cluster service account;
+// `$KUBECONFIG` is not read, as in the CLI). Options: those, `auto_environment` (type
+// `K8S`), `environment_description`.
+//
+// # Safety
+// `client` is a live handle; strings are NUL-terminated (`options_json` may be NULL);
+// `outcome_out` is writable.
+kosli_status kosli_client_snapshot_k8s(const kosli_client *client,
+                                       const char *environment,
+                                       const char *options_json,
+                                       kosli_outcome **outcome_out);
 
 // Reports what runs in the server environment `environment`: every path each of the
 // `paths_len` patterns of `paths` matches (Go globs with `**`), each under its absolute path

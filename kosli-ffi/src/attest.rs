@@ -18,7 +18,10 @@ use crate::panic::ffi_status;
 use crate::status::kosli_status;
 
 /// The options every attestation takes (the keys are [`Attestation`]'s builder methods).
-fn common_options(mut a: Attestation, options: &mut Options) -> Result<Attestation, FfiError> {
+pub(crate) fn common_options(
+    mut a: Attestation,
+    options: &mut Options,
+) -> Result<Attestation, FfiError> {
     if let Some(fp) = options.string("fingerprint")? {
         a = a.fingerprint(fp.parse()?);
     }
@@ -50,17 +53,17 @@ fn common_options(mut a: Attestation, options: &mut Options) -> Result<Attestati
 }
 
 /// The arguments every attestation export starts with.
-struct Target<'a> {
-    flow: &'a str,
-    trail: &'a str,
-    name: &'a str,
+pub(crate) struct Target<'a> {
+    pub(crate) flow: &'a str,
+    pub(crate) trail: &'a str,
+    pub(crate) name: &'a str,
 }
 
 /// Reads `flow`, `trail` and `name`.
 ///
 /// # Safety
 /// Each pointer is NULL or a NUL-terminated string valid for the call.
-unsafe fn target<'a>(
+pub(crate) unsafe fn target<'a>(
     flow: *const c_char,
     trail: *const c_char,
     name: *const c_char,

@@ -15,6 +15,8 @@ pub(crate) enum FfiError {
     BufferTooSmall { name: &'static str, needed: usize },
     /// The core's error.
     Core(kosli_core::Error),
+    /// A deploy step given to `kosli_client_deploy` returned this non-zero code.
+    StepFailed(std::ffi::c_int),
 }
 
 impl From<kosli_core::Error> for FfiError {
@@ -31,6 +33,7 @@ impl FfiError {
             FfiError::Utf8(_) => kosli_status::KOSLI_INVALID_UTF8,
             FfiError::BufferTooSmall { .. } => kosli_status::KOSLI_BUFFER_TOO_SMALL,
             FfiError::Core(e) => kosli_status::from_kind(e.kind()),
+            FfiError::StepFailed(_) => kosli_status::KOSLI_DEPLOY_STEP_FAILED,
         }
     }
 
@@ -41,6 +44,9 @@ impl FfiError {
             FfiError::Utf8(name) => format!("argument `{name}` is not valid UTF-8"),
             FfiError::BufferTooSmall { name, needed } => {
                 format!("buffer `{name}` is too small: {needed} bytes are needed")
+            }
+            FfiError::StepFailed(code) => {
+                format!("the deploy step failed with code {code}: nothing was reported")
             }
             FfiError::Core(e) => {
                 // Keep the cause chain: it often says what the operating system said.

@@ -25,11 +25,12 @@ const PARAM: &str = "options_json";
 pub(crate) struct Options {
     map: Map<String, Value>,
     known: Vec<&'static str>,
+    param: &'static str,
 }
 
-/// An `InvalidInput` error about the options.
-fn bad(message: String) -> FfiError {
-    FfiError::Core(kosli_core::Error::invalid_input(PARAM, message))
+/// An `InvalidInput` error about the parameter `param`.
+fn bad_in(param: &'static str, message: String) -> FfiError {
+    FfiError::Core(kosli_core::Error::invalid_input(param, message))
 }
 
 impl Options {
@@ -38,25 +39,44 @@ impl Options {
     /// # Safety
     /// `ptr` is NULL or a NUL-terminated string valid for the call.
     pub(crate) unsafe fn parse(ptr: *const c_char) -> Result<Options, FfiError> {
+        // SAFETY: as documented for the caller.
+        unsafe { Options::parse_named(ptr, PARAM) }
+    }
+
+    /// Reads another parameter that follows the same convention (a JSON object of named
+    /// keys, e.g. `collector_json`); errors name `param`.
+    ///
+    /// # Safety
+    /// `ptr` is NULL or a NUL-terminated string valid for the call.
+    pub(crate) unsafe fn parse_named(
+        ptr: *const c_char,
+        param: &'static str,
+    ) -> Result<Options, FfiError> {
         let map = if ptr.is_null() {
             Map::new()
         } else {
             // SAFETY: not NULL, and the caller promises a NUL-terminated string.
-            let text = unsafe { str_arg(ptr, PARAM) }?;
+            let text = unsafe { str_arg(ptr, param) }?;
             if text.trim().is_empty() {
                 Map::new()
             } else {
                 match serde_json::from_str::<Value>(text) {
                     Ok(Value::Object(map)) => map,
-                    Ok(_) => return Err(bad("options_json must be a JSON object".to_string())),
-                    Err(e) => return Err(bad(format!("options_json is not valid JSON: {e}"))),
+                    Ok(_) => return Err(bad_in(param, format!("{param} must be a JSON object"))),
+                    Err(e) => return Err(bad_in(param, format!("{param} is not valid JSON: {e}"))),
                 }
             }
         };
         Ok(Options {
             map,
             known: Vec::new(),
+            param,
         })
+    }
+
+    /// An `InvalidInput` error about these options.
+    fn bad(&self, message: String) -> FfiError {
+        bad_in(self.param, message)
     }
 
     /// Takes `key`'s value, if given (JSON `null` counts as not given).
@@ -70,7 +90,7 @@ impl Options {
         match self.take(key) {
             None => Ok(None),
             Some(Value::String(s)) => Ok(Some(s)),
-            Some(other) => Err(wrong(key, "a string", &other)),
+            Some(other) => Err(self.wrong(key, "a string", &other)),
         }
     }
 
@@ -79,7 +99,7 @@ impl Options {
         match self.take(key) {
             None => Ok(None),
             Some(Value::Bool(b)) => Ok(Some(b)),
-            Some(other) => Err(wrong(key, "true or false", &other)),
+            Some(other) => Err(self.wrong(key, "true or false", &other)),
         }
     }
 
@@ -88,7 +108,7 @@ impl Options {
         match self.take(key) {
             None => Ok(None),
             Some(Value::Number(n)) if n.as_u64().is_some() => Ok(n.as_u64()),
-            Some(other) => Err(wrong(key, "a non-negative integer", &other)),
+            Some(other) => Err(self.wrong(key, "a non-negative integer", &other)),
         }
     }
 
@@ -101,11 +121,11 @@ impl Options {
                 .into_iter()
                 .map(|item| match item {
                     Value::String(s) => Ok(s),
-                    other => Err(wrong(key, "a list of strings", &other)),
+                    other => Err(self.wrong(key, "a list of strings", &other)),
                 })
                 .collect::<Result<Vec<_>, _>>()
                 .map(Some),
-            Some(other) => Err(wrong(key, "a list of strings", &other)),
+            Some(other) => Err(self.wrong(key, "a list of strings", &other)),
         }
     }
 
@@ -120,11 +140,11 @@ impl Options {
                 .into_iter()
                 .map(|(k, v)| match v {
                     Value::String(s) => Ok((k, s)),
-                    other => Err(wrong(key, "an object of strings", &other)),
+                    other => Err(self.wrong(key, "an object of strings", &other)),
                 })
                 .collect::<Result<BTreeMap<_, _>, _>>()
                 .map(Some),
-            Some(other) => Err(wrong(key, "an object of strings", &other)),
+            Some(other) => Err(self.wrong(key, "an object of strings", &other)),
         }
     }
 
@@ -142,7 +162,7 @@ impl Options {
             None => Ok(None),
             Some(v) => serde_json::from_value(v)
                 .map(Some)
-                .map_err(|e| bad(format!("option `{key}`: {e}"))),
+                .map_err(|e| self.bad(format!("option `{key}`: {e}"))),
         }
     }
 
@@ -156,14 +176,21 @@ impl Options {
                 } else {
                     format!("known keys: {}", self.known.join(", "))
                 };
-                Err(bad(format!("unknown option `{key}` ({known})")))
+                Err(self.bad(format!("unknown option `{key}` ({known})")))
             }
         }
     }
 }
 
-/// The error for a value of the wrong type.
-fn wrong(key: &str, expected: &str, got: &Value) -> FfiError {
+impl Options {
+    /// The error for a value of the wrong type.
+    fn wrong(&self, key: &str, expected: &str, got: &Value) -> FfiError {
+        bad_in(self.param, wrong_text(key, expected, got))
+    }
+}
+
+/// The message for a value of the wrong type.
+fn wrong_text(key: &str, expected: &str, got: &Value) -> String {
     let kind = match got {
         Value::Null => "null",
         Value::Bool(_) => "a boolean",
@@ -172,7 +199,7 @@ fn wrong(key: &str, expected: &str, got: &Value) -> FfiError {
         Value::Array(_) => "a list",
         Value::Object(_) => "an object",
     };
-    bad(format!("option `{key}` must be {expected}, not {kind}"))
+    format!("option `{key}` must be {expected}, not {kind}")
 }
 
 #[cfg(test)]

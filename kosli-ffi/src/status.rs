@@ -44,11 +44,14 @@ pub enum kosli_status {
     KOSLI_PANIC = 102,
     /// An output buffer was too small; the call says how much is needed.
     KOSLI_BUFFER_TOO_SMALL = 103,
+    /// The deploy step given to `kosli_client_deploy` failed (returned non-zero): nothing was
+    /// reported; the step's code is given back.
+    KOSLI_DEPLOY_STEP_FAILED = 104,
 }
 
 impl kosli_status {
     /// Every status, for tests and for `kosli_status_name`.
-    pub const ALL: [kosli_status; 18] = [
+    pub const ALL: [kosli_status; 19] = [
         kosli_status::KOSLI_OK,
         kosli_status::KOSLI_INVALID_INPUT,
         kosli_status::KOSLI_IO,
@@ -67,6 +70,7 @@ impl kosli_status {
         kosli_status::KOSLI_INVALID_UTF8,
         kosli_status::KOSLI_PANIC,
         kosli_status::KOSLI_BUFFER_TOO_SMALL,
+        kosli_status::KOSLI_DEPLOY_STEP_FAILED,
     ];
 
     /// The status for a core error kind: the same number as [`ErrorKind::code`].
@@ -100,6 +104,7 @@ impl kosli_status {
             kosli_status::KOSLI_INVALID_UTF8 => "KOSLI_INVALID_UTF8",
             kosli_status::KOSLI_PANIC => "KOSLI_PANIC",
             kosli_status::KOSLI_BUFFER_TOO_SMALL => "KOSLI_BUFFER_TOO_SMALL",
+            kosli_status::KOSLI_DEPLOY_STEP_FAILED => "KOSLI_DEPLOY_STEP_FAILED",
         }
     }
 }

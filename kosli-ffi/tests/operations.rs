@@ -8,28 +8,7 @@ use std::fs;
 use std::path::Path;
 
 /// Operations of the core that have no C export yet (the C ABI issue tracks them).
-const NOT_EXPORTED_YET: &[&str] = &[
-    // image fingerprints and docker/k8s snapshots (issue 11): binding not written yet
-    "snapshot_docker",
-    "snapshot_k8s",
-    // environment history reads (issue 12): binding not written yet
-    "get_trail",
-    "list_trails",
-    "get_snapshot",
-    "list_snapshots",
-    "log_environment",
-    "diff_snapshots",
-    // policy operations (issue 10): binding not written yet
-    "create_policy",
-    "attach_policy",
-    "detach_policy",
-    "get_policy",
-    "list_policies",
-    "get_attestation",
-    // external evidence (issue 14): binding not written yet
-    "attest_sonar",
-    "attest_jira",
-];
+const NOT_EXPORTED_YET: &[&str] = &[];
 
 #[test]
 fn every_core_operation_has_a_c_export() {
