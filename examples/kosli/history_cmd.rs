@@ -17,6 +17,12 @@ use crate::env_cmd::page_flag;
 use crate::output::Context;
 use crate::{tabwriter, timefmt};
 
+mod trail_events;
+mod trail_markdown;
+mod web_url;
+
+use trail_events::EventFields;
+
 /// What Go's `%s` prints for a nil pointer.
 const NIL: &str = "%!s(<nil>)";
 
@@ -85,8 +91,15 @@ pub struct GetTrailArgs {
     /// The Kosli flow name.
     #[arg(short = 'f', long, env = "KOSLI_FLOW", value_name = "FLOW")]
     flow: Option<String>,
-    #[command(flatten)]
-    output: OutputArg,
+    /// [defaulted] The format of the output. Valid formats are: [table, json, markdown].
+    #[arg(
+        short = 'o',
+        long,
+        env = "KOSLI_OUTPUT",
+        default_value = "table",
+        value_name = "FORMAT"
+    )]
+    output: String,
 }
 
 /// Flags of `kosli list trails`.
@@ -222,7 +235,16 @@ pub fn get_trail(args: &GetTrailArgs, ctx: &Context) -> ExitCode {
         let flow = args.flow.as_deref().unwrap_or_default();
         let response =
             Client::new(config.clone())?.read(&get_trail_request(flow, &args.args[0]))?;
-        match View::parse(&args.output.output)? {
+        if args.output == "markdown" {
+            let links = trail_markdown::Links {
+                host: config.primary().as_str(),
+                org: config.org().unwrap_or_default(),
+                flow,
+            };
+            run.print(&trail_markdown::view(&response.json::<Trail>()?, &links));
+            return Ok(());
+        }
+        match View::parse(&args.output)? {
             View::Json => cmd_support::print_json(run, response.body()),
             View::Table => run.print(&trail_view(&response.json::<Trail>()?)),
         }
@@ -273,10 +295,13 @@ pub fn trail_view(t: &Trail) -> String {
     if let Some(events) = &t.events {
         text.push_str("     TIME\tDESCRIPTION\tGIT-COMMIT\tCOMPLIANCE\n");
         for e in events {
+            let f = EventFields::of(e);
             text.push_str(&format!(
-                "     {}\t{}\t\t\n",
-                e.timestamp.map(timefmt::rfc1123).unwrap_or_default(),
-                e.event_type.as_deref().unwrap_or_default()
+                "     {}\t{}\t{}\t{}\n",
+                f.time,
+                f.description,
+                f.commit,
+                f.compliance()
             ));
         }
     }
