@@ -792,3 +792,846 @@ fn c_operations_send_what_the_rust_sdk_sends() {
     // SAFETY: the client handle, freed once.
     unsafe { client::kosli_client_free(pair.c) };
 }
+
+/// Creates flow `f1` with trail `t1`, environment `e1` (server) and two snapshots of it (the
+/// second with `app.bin` changed), through C and through Rust alike.
+fn history_setup(pair: &Pair<'_>, dir: &Path) {
+    let cl = pair.c;
+    let app = dir.join("app.bin");
+    write_file(&app, "v1");
+    pair.same(
+        "create_flow",
+        || {
+            c_write(|o| unsafe {
+                flows::kosli_client_create_flow(cl, c("f1").as_ptr(), std::ptr::null(), o)
+            })
+        },
+        |r| {
+            r.create_flow(&CreateFlow::new("f1")).unwrap();
+        },
+    );
+    pair.same(
+        "begin_trail",
+        || {
+            c_write(|o| unsafe {
+                trails::kosli_client_begin_trail(
+                    cl,
+                    c("f1").as_ptr(),
+                    c("t1").as_ptr(),
+                    std::ptr::null(),
+                    o,
+                )
+            })
+        },
+        |r| {
+            r.begin_trail(&BeginTrail::new("f1", "t1")).unwrap();
+        },
+    );
+    pair.same(
+        "create_environment",
+        || {
+            c_write(|o| unsafe {
+                environments::kosli_client_create_environment(
+                    cl,
+                    c("e1").as_ptr(),
+                    c("server").as_ptr(),
+                    std::ptr::null(),
+                    o,
+                )
+            })
+        },
+        |r| {
+            r.create_environment(&CreateEnvironment::new("e1", "server"))
+                .unwrap();
+        },
+    );
+    for text in ["v1", "v2"] {
+        // Both sides see the same file content at each step.
+        write_file(&app, text);
+        let path = c(&app.to_string_lossy());
+        pair.same(
+            "snapshot_path",
+            || {
+                c_write(|o| unsafe {
+                    snapshots::kosli_client_snapshot_path(
+                        cl,
+                        c("e1").as_ptr(),
+                        c("app").as_ptr(),
+                        path.as_ptr(),
+                        std::ptr::null(),
+                        o,
+                    )
+                })
+            },
+            |r| {
+                r.snapshot_server(
+                    &SnapshotServer::path("e1", "app", &app, &[] as &[&str]).unwrap(),
+                )
+                .unwrap();
+            },
+        );
+    }
+}
+
+/// Runs a C read with a verdict flag.
+fn c_verdict(f: impl FnOnce(*mut bool, *mut *mut c_char) -> kosli_status) -> (bool, Value) {
+    let mut flag = false;
+    let v = c_read(|j| f(&mut flag, j));
+    (flag, v)
+}
+
+const POLICY: &str = "package policy\n\nimport rego.v1\n\ndefault allow := false\n\nallow if input.trail.name == \"t1\"\n\nviolations contains \"not t1\" if not allow\n";
+
+#[test]
+fn c_policies_history_and_deploy_send_what_the_rust_sdk_sends() {
+    use kosli_core::deploy::{Deployment, PathsCollector};
+    use kosli_core::ops::history::{ListSnapshots, ListTrails, LogEnvironment, Snappish};
+    use kosli_core::policy::ops::CreatePolicy;
+    use kosli_core::policy::rego::RegoPolicy;
+    use kosli_core::policy::trail_input::{get_attestation_request, AttestationFilter};
+    use kosli_core::{ArtifactRef, ArtifactType};
+
+    let fake = FakeKosli::start().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let pair = Pair {
+        fake: &fake,
+        rust: rust_client(&fake),
+        c: c_client(&fake),
+    };
+    let cl = pair.c;
+    history_setup(&pair, dir.path());
+    let policy_file = dir.path().join("prod-policy.yml");
+    write_file(
+        &policy_file,
+        "_schema: https://kosli.com/schemas/policy/environment/v1\nartifacts:\n  provenance:\n    required: true\n",
+    );
+    let pf = c(&policy_file.to_string_lossy());
+
+    pair.same(
+        "create_policy",
+        || {
+            c_write(|o| unsafe {
+                policies::kosli_client_create_policy(
+                    cl,
+                    c("p1").as_ptr(),
+                    pf.as_ptr(),
+                    c(r#"{"description": "prod", "comment": "first", "policy_type": "env"}"#)
+                        .as_ptr(),
+                    o,
+                )
+            })
+        },
+        |r| {
+            r.create_policy(
+                &CreatePolicy::from_file("p1", &policy_file)
+                    .description("prod")
+                    .comment("first"),
+            )
+            .unwrap();
+        },
+    );
+    pair.same(
+        "attach_policy",
+        || {
+            c_write(|o| unsafe {
+                policies::kosli_client_attach_policy(
+                    cl,
+                    c("p1").as_ptr(),
+                    c("e1").as_ptr(),
+                    std::ptr::null(),
+                    o,
+                )
+            })
+        },
+        |r| {
+            r.attach_policy("p1", &["e1"]).unwrap();
+        },
+    );
+    let answer = std::cell::RefCell::new(Value::Null);
+    pair.same(
+        "get_policy",
+        || {
+            *answer.borrow_mut() = c_read(|j| unsafe {
+                policies::kosli_client_get_policy(cl, c("p1").as_ptr(), std::ptr::null(), j)
+            })
+        },
+        |r| {
+            assert_eq!(
+                json!(r.get_policy("p1").unwrap().consuming_envs),
+                answer.borrow()["consuming_envs"]
+            )
+        },
+    );
+    assert_eq!(answer.borrow()["consuming_envs"], json!(["e1"]));
+    pair.same(
+        "list_policies",
+        || {
+            *answer.borrow_mut() =
+                c_read(|j| unsafe { policies::kosli_client_list_policies(cl, std::ptr::null(), j) })
+        },
+        |r| {
+            assert_eq!(
+                r.list_policies().unwrap().len(),
+                answer.borrow().as_array().unwrap().len()
+            )
+        },
+    );
+    pair.same(
+        "detach_policy",
+        || {
+            c_write(|o| unsafe {
+                policies::kosli_client_detach_policy(
+                    cl,
+                    c("p1").as_ptr(),
+                    c("e1").as_ptr(),
+                    std::ptr::null(),
+                    o,
+                )
+            })
+        },
+        |r| {
+            r.detach_policy("p1", &["e1"]).unwrap();
+        },
+    );
+    pair.same(
+        "get_attestation",
+        || {
+            *answer.borrow_mut() = c_read(|j| unsafe {
+                policies::kosli_client_get_attestation(cl, c("a-1").as_ptr(), std::ptr::null(), j)
+            })
+        },
+        |r| {
+            r.read(&get_attestation_request("a-1")).unwrap();
+        },
+    );
+
+    // Rego over trails read as the CLI reads them.
+    let rego = c(POLICY);
+    let parsed = RegoPolicy::parse(POLICY).unwrap();
+    pair.same(
+        "evaluate_trail",
+        || {
+            let (allowed, out) = c_verdict(|a, j| unsafe {
+                evaluate::kosli_client_evaluate_trail(
+                    cl,
+                    c("f1").as_ptr(),
+                    c("t1").as_ptr(),
+                    rego.as_ptr(),
+                    c(r#"{"attestations": ["unit"], "params": {"min": 1}}"#).as_ptr(),
+                    a,
+                    j,
+                )
+            });
+            assert!(allowed);
+            assert_eq!(out, json!({"allow": true, "violations": null}));
+        },
+        |r| {
+            let input = r
+                .trail_policy_input("f1", "t1", &AttestationFilter::names(["unit"]))
+                .unwrap();
+            assert!(parsed.evaluate(&input, None).unwrap().allow);
+        },
+    );
+    let trail_list = [c("t1"), c("t1")];
+    let trail_ptrs: Vec<*const c_char> = trail_list.iter().map(|s| s.as_ptr()).collect();
+    pair.same(
+        "evaluate_trails",
+        || {
+            let (allowed, out) = c_verdict(|a, j| unsafe {
+                evaluate::kosli_client_evaluate_trails(
+                    cl,
+                    c("f1").as_ptr(),
+                    trail_ptrs.as_ptr(),
+                    2,
+                    rego.as_ptr(),
+                    std::ptr::null(),
+                    a,
+                    j,
+                )
+            });
+            assert!(!allowed);
+            assert_eq!(out, json!({"allow": false, "violations": ["not t1"]}));
+        },
+        |r| {
+            let input = r
+                .trails_policy_input("f1", &["t1", "t1"], &AttestationFilter::all())
+                .unwrap();
+            assert!(!parsed.evaluate(&input, None).unwrap().allow);
+        },
+    );
+
+    // History reads.
+    pair.same(
+        "get_trail",
+        || {
+            *answer.borrow_mut() = c_read(|j| unsafe {
+                history::kosli_client_get_trail(
+                    cl,
+                    c("f1").as_ptr(),
+                    c("t1").as_ptr(),
+                    std::ptr::null(),
+                    j,
+                )
+            })
+        },
+        |r| {
+            assert_eq!(
+                json!(r.get_trail("f1", "t1").unwrap().name),
+                answer.borrow()["name"]
+            )
+        },
+    );
+    pair.same(
+        "list_trails",
+        || {
+            *answer.borrow_mut() = c_read(|j| unsafe {
+                history::kosli_client_list_trails(
+                    cl,
+                    c(r#"{"flow": "f1", "page": 1, "per_page": 5}"#).as_ptr(),
+                    j,
+                )
+            })
+        },
+        |r| {
+            r.list_trails(&ListTrails::new().flow("f1").page(1).per_page(5))
+                .unwrap();
+        },
+    );
+    pair.same(
+        "get_snapshot",
+        || {
+            *answer.borrow_mut() = c_read(|j| unsafe {
+                history::kosli_client_get_snapshot(cl, c("e1~1").as_ptr(), std::ptr::null(), j)
+            })
+        },
+        |r| {
+            r.get_snapshot(&Snappish::parse("e1~1").unwrap()).unwrap();
+        },
+    );
+    pair.same(
+        "list_snapshots",
+        || {
+            *answer.borrow_mut() = c_read(|j| unsafe {
+                history::kosli_client_list_snapshots(
+                    cl,
+                    c("e1").as_ptr(),
+                    c(r#"{"page": 1, "per_page": 2, "reverse": true}"#).as_ptr(),
+                    j,
+                )
+            })
+        },
+        |r| {
+            assert_eq!(
+                r.list_snapshots(&ListSnapshots::new("e1").page(1).per_page(2).reverse(true))
+                    .unwrap()
+                    .len(),
+                2
+            )
+        },
+    );
+    assert_eq!(answer.borrow().as_array().unwrap().len(), 2);
+    pair.same(
+        "log_environment",
+        || {
+            *answer.borrow_mut() = c_read(|j| unsafe {
+                history::kosli_client_log_environment(
+                    cl,
+                    c("e1").as_ptr(),
+                    c(r#"{"interval": "1..2", "per_page": 3}"#).as_ptr(),
+                    j,
+                )
+            })
+        },
+        |r| {
+            r.log_environment(&LogEnvironment::new("e1").interval("1..2").per_page(3))
+                .unwrap();
+        },
+    );
+    pair.same(
+        "diff_snapshots",
+        || {
+            *answer.borrow_mut() = c_read(|j| unsafe {
+                history::kosli_client_diff_snapshots(
+                    cl,
+                    c("e1#1").as_ptr(),
+                    c("e1#2").as_ptr(),
+                    std::ptr::null(),
+                    j,
+                )
+            })
+        },
+        |r| {
+            r.diff_snapshots("e1#1", "e1#2").unwrap();
+        },
+    );
+    pair.same(
+        "snapshot_drift",
+        || {
+            *answer.borrow_mut() = c_read(|j| unsafe {
+                history::kosli_client_snapshot_drift(
+                    cl,
+                    c("e1#1").as_ptr(),
+                    c("e1#2").as_ptr(),
+                    std::ptr::null(),
+                    j,
+                )
+            })
+        },
+        |r| {
+            let before = r
+                .get_snapshot(&Snappish::parse("e1#1").unwrap())
+                .unwrap()
+                .running();
+            let after = r
+                .get_snapshot(&Snappish::parse("e1#2").unwrap())
+                .unwrap()
+                .running();
+            let drift = kosli_core::drift::diff(&before, &after);
+            assert_eq!(drift.events().len(), 1);
+            assert_eq!(
+                json!(drift.events()[0].to_string()),
+                answer.borrow()["events"][0]["description"]
+            );
+        },
+    );
+    assert_eq!(answer.borrow()["events"][0]["kind"], json!("changed"));
+
+    // The deployment guard: the step, then one snapshot report.
+    let app = dir.path().join("app.bin");
+    let fp = kosli_core::fingerprint::file(&app).unwrap();
+    let fps = c(&fp.to_string());
+    let collector_json = c(&format!(
+        r#"{{"path": "{}", "name": "app"}}"#,
+        app.display()
+    ));
+    unsafe extern "C" fn ok_step(data: *mut std::ffi::c_void) -> std::ffi::c_int {
+        unsafe { *data.cast::<u32>() += 1 };
+        0
+    }
+    let mut calls = 0u32;
+    pair.same(
+        "deploy",
+        || {
+            let mut code = -1;
+            let mut outcome = std::ptr::null_mut();
+            let report = c_read(|j| unsafe {
+                deploy::kosli_client_deploy(
+                    cl,
+                    c("e1").as_ptr(),
+                    c("app").as_ptr(),
+                    fps.as_ptr(),
+                    c("file").as_ptr(),
+                    collector_json.as_ptr(),
+                    c(r#"{"on_mismatch": "fail"}"#).as_ptr(),
+                    Some(ok_step),
+                    (&mut calls as *mut u32).cast(),
+                    &mut code,
+                    &mut outcome,
+                    j,
+                )
+            });
+            assert_eq!(code, 0);
+            assert_eq!(report["verification"], json!("running"));
+            assert_eq!(report["running"][0]["fingerprint"], json!(fp.to_string()));
+            unsafe {
+                assert_eq!(kosli_outcome_kind(outcome), KOSLI_OUTCOME_SENT);
+                kosli_outcome_free(outcome);
+            }
+        },
+        |r| {
+            let artifact = ArtifactRef::new("app", fp, ArtifactType::File).unwrap();
+            let d = Deployment::new("e1", &artifact).unwrap();
+            r.deploy(&d, &PathsCollector::path("app", &app), || Ok::<(), ()>(()))
+                .unwrap();
+        },
+    );
+    assert_eq!(calls, 1);
+    unsafe { client::kosli_client_free(pair.c) };
+}
+
+fn fixture(area: &str, file: &str) -> Value {
+    let p = kosli_tests::fixtures_dir().join(area).join(file);
+    serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap()
+}
+
+/// A C image fingerprint into a string.
+fn c_image(name: &str, kind: &str, options: &str) -> Result<String, kosli_status> {
+    let mut buf = vec![0 as c_char; fingerprint::KOSLI_FINGERPRINT_BUFFER_SIZE];
+    let status = unsafe {
+        runtime::kosli_fingerprint_image(
+            c(name).as_ptr(),
+            c(kind).as_ptr(),
+            c(options).as_ptr(),
+            buf.as_mut_ptr(),
+            buf.len(),
+        )
+    };
+    if status != kosli_status::KOSLI_OK {
+        return Err(status);
+    }
+    Ok(unsafe { CStr::from_ptr(buf.as_ptr()) }
+        .to_str()
+        .unwrap()
+        .to_string())
+}
+
+#[test]
+fn c_images_and_runtime_snapshots_match_the_rust_sdk() {
+    use kosli_core::fingerprint::image::{DockerOptions, ImageFingerprinter, RegistryOptions};
+    use kosli_core::ops::environments::types;
+    use kosli_core::snapshot::k8s::{K8sCluster, NamespaceSelector};
+    use kosli_core::snapshot::{Collector, ReportOptions, Snapshot};
+    use kosli_core::ArtifactType;
+    use kosli_tests::fake_docker::FakeDocker;
+    use kosli_tests::fake_kube::FakeKube;
+    use kosli_tests::registry::token::{TokenRegistry, PASSWORD, USER};
+
+    // oci: a registry with Bearer-token auth.
+    let digest = format!("sha256:{}", "ab".repeat(32));
+    let registry = TokenRegistry::start(std::collections::BTreeMap::from([(
+        "test/private:1.0".to_string(),
+        digest.clone(),
+    )]))
+    .unwrap();
+    let image = format!("{}/test/private:1.0", registry.host());
+    let opts = format!(
+        r#"{{"username": "{USER}", "password": "{PASSWORD}", "insecure_registries": ["{}"], "auth_files": [], "timeout_seconds": 10}}"#,
+        registry.host()
+    );
+    let from_c = c_image(&image, "oci", &opts).unwrap();
+    let rust = ImageFingerprinter::new()
+        .registry(
+            RegistryOptions::new()
+                .username(USER)
+                .password(PASSWORD)
+                .insecure_registries([registry.host()])
+                .auth_files(Vec::<String>::new()),
+        )
+        .fingerprint_blocking(&image, ArtifactType::Oci)
+        .unwrap();
+    assert_eq!(from_c, rust.to_string());
+    assert_eq!(format!("sha256:{from_c}"), digest);
+    // Wrong credentials: the registry's refusal, as a status.
+    let bad = opts.replace(PASSWORD, "nope");
+    assert_eq!(
+        c_image(&image, "oci", &bad),
+        Err(kosli_status::KOSLI_AUTH),
+        "{}",
+        last_error()
+    );
+    assert_eq!(
+        c_image(&image, "file", "{}"),
+        Err(kosli_status::KOSLI_INVALID_INPUT)
+    );
+
+    // docker: the local Engine's repo digest.
+    let docker = FakeDocker::start(
+        fixture("snapshots_runtime", "docker_states.json")["three_containers"].clone(),
+    )
+    .unwrap();
+    let host_opts = format!(r#"{{"docker_host": "{}"}}"#, docker.docker_host());
+    let from_c = c_image("nginx:1.25", "docker", &host_opts).unwrap();
+    let rust = ImageFingerprinter::new()
+        .docker(DockerOptions::host(docker.docker_host()))
+        .fingerprint_blocking("nginx:1.25", ArtifactType::Docker)
+        .unwrap();
+    assert_eq!(from_c, rust.to_string());
+    assert_eq!(from_c, "e1".repeat(32));
+    assert_eq!(
+        c_image("myapp:dev", "docker", &host_opts),
+        Err(kosli_status::KOSLI_FINGERPRINT)
+    );
+
+    // Snapshots of the Docker host and of a cluster, reported to fake-kosli.
+    let fake = FakeKosli::start().unwrap();
+    let pair = Pair {
+        fake: &fake,
+        rust: rust_client(&fake),
+        c: c_client(&fake),
+    };
+    let cl = pair.c;
+    let docker_options = c(&format!(
+        r#"{{"docker_host": "{}", "auto_environment": true, "environment_description": "docker hosts"}}"#,
+        docker.docker_host()
+    ));
+    let auto = ReportOptions::new()
+        .auto_environment(true)
+        .environment_description("docker hosts");
+    pair.same(
+        "snapshot_docker",
+        || {
+            c_write(|o| unsafe {
+                runtime::kosli_client_snapshot_docker(
+                    cl,
+                    c("d1").as_ptr(),
+                    docker_options.as_ptr(),
+                    o,
+                )
+            })
+        },
+        |r| {
+            r.prepare_environment("d1", types::DOCKER, &auto).unwrap();
+            let s = Collector::Docker(DockerOptions::host(docker.docker_host()))
+                .collect_blocking("d1")
+                .unwrap();
+            r.report_snapshot(&s, &ReportOptions::new()).unwrap();
+        },
+    );
+    let token = "kube-token-abc";
+    let kube = FakeKube::start(
+        fixture("snapshots_runtime", "kube_states.json")["cluster"].clone(),
+        Some(token),
+    )
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let kubeconfig = dir.path().join("kubeconfig");
+    write_file(&kubeconfig, &kube.kubeconfig(token));
+    let k8s_options = c(&format!(
+        r#"{{"kubeconfig": "{}", "namespaces": ["prod"], "auto_environment": true}}"#,
+        kubeconfig.display()
+    ));
+    pair.same(
+        "snapshot_k8s",
+        || {
+            c_write(|o| unsafe {
+                runtime::kosli_client_snapshot_k8s(cl, c("k1").as_ptr(), k8s_options.as_ptr(), o)
+            })
+        },
+        |r| {
+            let cluster = K8sCluster::connect(Some(&kubeconfig)).unwrap();
+            r.prepare_environment(
+                "k1",
+                types::K8S,
+                &ReportOptions::new().auto_environment(true),
+            )
+            .unwrap();
+            let s = cluster
+                .snapshot_blocking("k1", &NamespaceSelector::namespaces(["prod"]))
+                .unwrap();
+            assert!(!s.artifacts.is_empty());
+            r.report_snapshot(&Snapshot::K8s(s), &ReportOptions::new())
+                .unwrap();
+        },
+    );
+    // Include and exclude together: refused before the cluster is asked, in the CLI's words.
+    let mut o = std::ptr::null_mut();
+    let both = c(&format!(
+        r#"{{"kubeconfig": "{}", "namespaces": ["a"], "exclude_namespaces": ["b"]}}"#,
+        kubeconfig.display()
+    ));
+    let status =
+        unsafe { runtime::kosli_client_snapshot_k8s(cl, c("k1").as_ptr(), both.as_ptr(), &mut o) };
+    assert_eq!(status, kosli_status::KOSLI_INVALID_INPUT);
+    assert!(
+        last_error().contains("only one of --namespaces, --exclude-namespaces is allowed"),
+        "{}",
+        last_error()
+    );
+    unsafe { client::kosli_client_free(pair.c) };
+}
+
+#[test]
+fn c_external_evidence_matches_the_rust_sdk() {
+    use kosli_core::ops::attestations::Attestation;
+    use kosli_core::provenance::GitCommitInfo;
+    use kosli_core::review::jira::JiraSource;
+    use kosli_core::review::sonar::SonarSource;
+    use kosli_core::review::{PrSource, ReviewAttestation};
+    use kosli_tests::fake_providers::captures::{Capture, CAPTURED_BASE};
+    use kosli_tests::fake_providers::{FakeProvider, Scenario, OBSERVED_BASE};
+
+    const COMMIT: &str = "672bc19d53c7da939116dfc5e254cfdc62b36bcc";
+    let fake = FakeKosli::start().unwrap();
+    let pair = Pair {
+        fake: &fake,
+        rust: rust_client(&fake),
+        c: c_client(&fake),
+    };
+    let cl = pair.c;
+    let dir = tempfile::tempdir().unwrap();
+    history_setup(&pair, dir.path());
+
+    // GitHub: the pull requests of a commit.
+    let s = Scenario::load("github_one");
+    let provider = FakeProvider::start(Vec::new()).unwrap();
+    let base = provider.url();
+    provider.add_routes(s.routes_at(&base));
+    let flag = |n: &str| s.flag(n).unwrap().replace(OBSERVED_BASE, &base);
+    let source = PrSource::github(
+        &flag("github-org"),
+        &flag("repository"),
+        &flag("github-token"),
+    )
+    .base_url(&flag("github-base-url"));
+    let gh = c(&format!(
+        r#"{{"owner": "{}", "repository": "{}", "token": "{}", "base_url": "{}"}}"#,
+        flag("github-org"),
+        flag("repository"),
+        flag("github-token"),
+        flag("github-base-url")
+    ));
+    let found = c_read(|j| unsafe {
+        review::kosli_client_find_pull_requests(
+            cl,
+            c("github").as_ptr(),
+            c(COMMIT).as_ptr(),
+            gh.as_ptr(),
+            j,
+        )
+    });
+    let rust = pair.rust.find_pull_requests(&source, COMMIT).unwrap();
+    assert_eq!(found["pull_requests"], json!(rust.pull_requests));
+    assert_eq!(found["approvals"], json!(rust.approvals()));
+    assert_eq!(found["provider"], json!("github"));
+    assert!(!rust.pull_requests.is_empty());
+    let asserted = c_read(|j| unsafe {
+        review::kosli_client_assert_pull_requests(
+            cl,
+            c("github").as_ptr(),
+            c(COMMIT).as_ptr(),
+            gh.as_ptr(),
+            j,
+        )
+    });
+    assert_eq!(asserted["pull_requests"], found["pull_requests"]);
+    let gh_attest = c(&format!(
+        r#"{{"owner": "{}", "repository": "{}", "token": "{}", "base_url": "{}", "assert_found": true, "description": "reviewed"}}"#,
+        flag("github-org"),
+        flag("repository"),
+        flag("github-token"),
+        flag("github-base-url")
+    ));
+    pair.same(
+        "attest_pull_requests_found",
+        || {
+            c_write(|o| unsafe {
+                review::kosli_client_attest_pull_requests_found(
+                    cl,
+                    c("f1").as_ptr(),
+                    c("t1").as_ptr(),
+                    c("pr").as_ptr(),
+                    c("github").as_ptr(),
+                    c(COMMIT).as_ptr(),
+                    gh_attest.as_ptr(),
+                    o,
+                )
+            })
+        },
+        |r| {
+            let e = r.find_pull_requests(&source, COMMIT).unwrap();
+            let base = Attestation::generic("f1", "t1", "pr", true)
+                .unwrap()
+                .description("reviewed");
+            r.attest_review(&ReviewAttestation::pull_requests(base, e))
+                .unwrap();
+        },
+    );
+    // Missing settings name the CLI's flags; a bad provider is refused.
+    let mut json_out = std::ptr::null_mut();
+    let status = unsafe {
+        review::kosli_client_find_pull_requests(
+            cl,
+            c("github").as_ptr(),
+            c(COMMIT).as_ptr(),
+            std::ptr::null(),
+            &mut json_out,
+        )
+    };
+    assert_eq!(status, kosli_status::KOSLI_CONFIG);
+    assert!(last_error().contains("\"github-org\""), "{}", last_error());
+    let status = unsafe {
+        review::kosli_client_find_pull_requests(
+            cl,
+            c("svn").as_ptr(),
+            c(COMMIT).as_ptr(),
+            std::ptr::null(),
+            &mut json_out,
+        )
+    };
+    assert_eq!(status, kosli_status::KOSLI_INVALID_INPUT);
+    assert!(json_out.is_null());
+
+    // Sonar: the analysis of a CE task.
+    let cap = Capture::load("attest_sonar_ce_task_url");
+    let sonar = FakeProvider::start(Vec::new()).unwrap();
+    let sbase = sonar.url();
+    sonar.add_routes(cap.routes_at(&sbase));
+    let task = cap
+        .flag("sonar-ce-task-url")
+        .unwrap()
+        .replace(CAPTURED_BASE, &sbase);
+    let token = cap.flag("sonar-api-token").unwrap();
+    let sonar_options = c(&format!(r#"{{"ce_task_url": "{task}"}}"#));
+    pair.same(
+        "attest_sonar",
+        || {
+            c_write(|o| unsafe {
+                review::kosli_client_attest_sonar(
+                    cl,
+                    c("f1").as_ptr(),
+                    c("t1").as_ptr(),
+                    c("sonar-scan").as_ptr(),
+                    c(&token).as_ptr(),
+                    sonar_options.as_ptr(),
+                    o,
+                )
+            })
+        },
+        |r| {
+            let mut src = SonarSource::new(&token);
+            src.ce_task_url = Some(task.clone());
+            let results = r.sonar_results(&src).unwrap();
+            r.attest_review(&ReviewAttestation::sonar(
+                Attestation::generic("f1", "t1", "sonar-scan", true).unwrap(),
+                results,
+            ))
+            .unwrap();
+        },
+    );
+
+    // Jira: the issues the commit message references.
+    let cap = Capture::load("attest_jira_fields");
+    let jira = FakeProvider::start(Vec::new()).unwrap();
+    let jbase = jira.url();
+    jira.add_routes(cap.routes_at(&jbase));
+    let recorded: Value = serde_json::from_str(&cap.data_json_at(&jbase).unwrap()).unwrap();
+    let info: GitCommitInfo = serde_json::from_value(recorded["git_commit_info"].clone()).unwrap();
+    let pat = cap.flag("jira-pat").unwrap();
+    let fields = cap.flag("jira-issue-fields").unwrap();
+    let secondary = cap.flag("jira-secondary-source");
+    let jira_options = c(&json!({
+        "pat": pat, "issue_fields": fields.split(',').collect::<Vec<_>>(), "secondary_source": secondary,
+        "git_commit_info": recorded["git_commit_info"],
+    }).to_string());
+    pair.same(
+        "attest_jira",
+        || {
+            c_write(|o| unsafe {
+                review::kosli_client_attest_jira(
+                    cl,
+                    c("f1").as_ptr(),
+                    c("t1").as_ptr(),
+                    c("jira-ticket").as_ptr(),
+                    c(&jbase).as_ptr(),
+                    jira_options.as_ptr(),
+                    o,
+                )
+            })
+        },
+        |r| {
+            let mut src = JiraSource::new(&jbase);
+            src.pat = Some(pat.clone().into());
+            src.issue_fields = fields.clone();
+            src.secondary_source = secondary.clone();
+            let keys = src.references(&info.message, &info.branch);
+            assert_eq!(keys, ["ABC-124", "ABC-200", "NOPE-9"]);
+            let results = r.jira_results(&src, &keys).unwrap();
+            let base = Attestation::generic("f1", "t1", "jira-ticket", true)
+                .unwrap()
+                .git_commit_info(info.clone());
+            r.attest_review(&ReviewAttestation::jira(base, results))
+                .unwrap();
+        },
+    );
+    unsafe { client::kosli_client_free(pair.c) };
+}
