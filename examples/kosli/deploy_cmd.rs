@@ -4,7 +4,13 @@
 //!
 //! ```sh
 //! kosli deploy app.bin --environment prod --snapshot paths --path /srv/app.bin -- cp app.bin /srv/
+//! kosli deploy nginx:1.25 -t docker -F <sha256> -e prod-docker --snapshot docker -- docker compose up -d
+//! kosli deploy api:3.0 -t docker -F <sha256> -e prod-k8s --snapshot k8s --namespaces prod -- kubectl apply -f api.yml
 //! ```
+//!
+//! `--snapshot docker|k8s` take the flags of `kosli snapshot docker|k8s` (the Engine of
+//! `DOCKER_HOST`; `--kubeconfig` and the namespace filters; `--environment-description`), but
+//! not k8s's `--config-file`: a deployment goes to one environment.
 
 use std::path::PathBuf;
 use std::process::{Command, ExitCode};
@@ -13,7 +19,10 @@ use kosli_core::blocking::Client;
 use kosli_core::deploy::{
     Collector, DeployError, Deployment, Mismatch, PathsCollector, Verification,
 };
+use kosli_core::fingerprint::image::DockerOptions;
 use kosli_core::fingerprint::Fingerprinter;
+use kosli_core::snapshot::k8s::NamespaceSelector;
+use kosli_core::snapshot::{self, K8sOptions};
 use kosli_core::{ArtifactRef, ArtifactType, Error, Fingerprint};
 
 use crate::cmd_support::{required, Runner};
@@ -62,9 +71,56 @@ pub struct Args {
     /// [paths] Patterns to exclude when fingerprinting --path.
     #[arg(short = 'x', long, value_delimiter = ',', value_name = "PATTERNS")]
     exclude: Vec<String>,
+    /// [k8s] The kubeconfig path for the target cluster (default $HOME/.kube/config, else the in-cluster service account).
+    #[arg(
+        short = 'k',
+        long = "kubeconfig",
+        env = "KOSLI_KUBECONFIG",
+        value_name = "PATH"
+    )]
+    kubeconfig: Option<PathBuf>,
+    /// [k8s] The comma separated list of namespaces names to report artifacts info from. Can't be used together with --exclude-namespaces or --exclude-namespaces-regex.
+    #[arg(
+        long = "namespaces",
+        env = "KOSLI_NAMESPACES",
+        value_delimiter = ',',
+        value_name = "NAMES"
+    )]
+    namespaces: Vec<String>,
+    /// [k8s] The comma separated list of namespaces regex patterns to report artifacts info from. Can't be used together with --exclude-namespaces --exclude-namespaces-regex.
+    #[arg(
+        long = "namespaces-regex",
+        env = "KOSLI_NAMESPACES_REGEX",
+        value_delimiter = ',',
+        value_name = "REGEXES"
+    )]
+    namespaces_regex: Vec<String>,
+    /// [k8s] The comma separated list of namespaces names to exclude from reporting artifacts info from. Can't be used together with --namespaces or --namespaces-regex.
+    #[arg(
+        long = "exclude-namespaces",
+        env = "KOSLI_EXCLUDE_NAMESPACES",
+        value_delimiter = ',',
+        value_name = "NAMES"
+    )]
+    exclude_namespaces: Vec<String>,
+    /// [k8s] The comma separated list of namespaces regex patterns to exclude from reporting artifacts info from. Can't be used together with --namespaces or --namespaces-regex.
+    #[arg(
+        long = "exclude-namespaces-regex",
+        env = "KOSLI_EXCLUDE_NAMESPACES_REGEX",
+        value_delimiter = ',',
+        value_name = "REGEXES"
+    )]
+    exclude_namespaces_regex: Vec<String>,
     /// [optional] Create the environment if it does not exist.
     #[arg(short = 'A', long = "auto-environment")]
     auto_environment: bool,
+    /// [optional] The description of an environment created by --auto-environment.
+    #[arg(
+        long = "environment-description",
+        env = "KOSLI_ENVIRONMENT_DESCRIPTION",
+        value_name = "TEXT"
+    )]
+    environment_description: Option<String>,
     /// [optional] Warn instead of failing when the artifact is not found running.
     #[arg(long = "warn-only")]
     warn_only: bool,
@@ -73,7 +129,19 @@ pub struct Args {
     dry_run: bool,
 }
 
-/// The collectors this example has; docker and k8s come with the SDK's docker/k8s snapshots.
+/// The namespace flags as a selector (empty values dropped, as cobra's string slices).
+fn selector(args: &Args) -> NamespaceSelector {
+    let clean =
+        |v: &[String]| -> Vec<String> { v.iter().filter(|s| !s.is_empty()).cloned().collect() };
+    NamespaceSelector {
+        namespaces: clean(&args.namespaces),
+        namespaces_regex: clean(&args.namespaces_regex),
+        exclude_namespaces: clean(&args.exclude_namespaces),
+        exclude_namespaces_regex: clean(&args.exclude_namespaces_regex),
+    }
+}
+
+/// The collector named by `--snapshot` (the SDK's paths, docker and k8s collectors).
 fn collector(args: &Args) -> Result<Box<dyn Collector>, Error> {
     match args.snapshot.as_deref().unwrap_or_default() {
         "paths" => {
@@ -92,10 +160,17 @@ fn collector(args: &Args) -> Result<Box<dyn Collector>, Error> {
             };
             Ok(Box::new(c))
         }
-        kind @ ("docker" | "k8s") => Err(Error::invalid_input(
-            "snapshot",
-            format!("the {kind} collector is not compiled into this kosli example yet (it comes with the SDK's {kind} snapshots); use --snapshot paths"),
-        )),
+        "docker" => Ok(Box::new(snapshot::Collector::Docker(
+            DockerOptions::default(),
+        ))),
+        "k8s" | "kubernetes" => {
+            let selector = selector(args);
+            selector.check_flags()?;
+            Ok(Box::new(snapshot::Collector::K8s(K8sOptions {
+                kubeconfig: args.kubeconfig.clone(),
+                selector,
+            })))
+        }
         other => Err(Error::invalid_input(
             "snapshot",
             format!("unknown --snapshot {other:?}: use paths, docker or k8s"),
@@ -155,6 +230,13 @@ pub fn run(args: &Args, ctx: &Context) -> ExitCode {
         let artifact = artifact(args)?;
         let env = args.environment.clone().unwrap_or_default();
         let mut guard = Deployment::new(&env, &artifact)?.auto_environment(args.auto_environment);
+        if let Some(d) = args
+            .environment_description
+            .as_deref()
+            .filter(|d| !d.is_empty())
+        {
+            guard = guard.environment_description(d);
+        }
         if args.warn_only {
             guard = guard.on_mismatch(Mismatch::Warn);
         }

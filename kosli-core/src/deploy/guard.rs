@@ -29,6 +29,7 @@ pub struct Deployment {
     artifact: ArtifactRef,
     on_mismatch: Mismatch,
     auto_environment: bool,
+    environment_description: Option<String>,
 }
 
 impl Deployment {
@@ -49,6 +50,7 @@ impl Deployment {
             artifact: artifact.clone(),
             on_mismatch: Mismatch::Fail,
             auto_environment: false,
+            environment_description: None,
         })
     }
 
@@ -62,6 +64,13 @@ impl Deployment {
     /// `--auto-environment` does.
     pub fn auto_environment(mut self, on: bool) -> Self {
         self.auto_environment = on;
+        self
+    }
+
+    /// The description of an environment created by [`auto_environment`](Self::auto_environment)
+    /// (default: the CLI's), as `--environment-description`.
+    pub fn environment_description(mut self, text: impl Into<String>) -> Self {
+        self.environment_description = Some(text.into());
         self
     }
 
@@ -254,7 +263,11 @@ impl Client {
     ) -> std::result::Result<DeployReport, DeployError<E>> {
         let env = deployment.environment.as_str();
         if deployment.auto_environment {
-            self.auto_environment(env, collector.env_type())
+            let mut options = crate::snapshot::ReportOptions::new().auto_environment(true);
+            if let Some(d) = &deployment.environment_description {
+                options = options.environment_description(d.clone());
+            }
+            self.prepare_environment(env, collector.env_type(), &options)
                 .await
                 .map_err(DeployError::Snapshot)?;
         }

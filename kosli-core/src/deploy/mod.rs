@@ -9,8 +9,9 @@
 //!   ([`DeployError::Step`]).
 //! * [`Collector`] is what takes a snapshot: it collects what runs in an environment and
 //!   builds the snapshot report of the existing snapshot operations. [`PathsCollector`]
-//!   collects servers (`snapshot path|paths|server`); the docker and k8s collectors implement
-//!   the same trait.
+//!   collects servers (`snapshot path|paths|server`); the runtime collectors
+//!   ([`crate::snapshot::Collector`]: `Docker`, and `K8s` with the `k8s` feature) implement the
+//!   same trait, with the calls and the report of `snapshot docker|k8s`.
 //! * [`Schedule`] and [`crate::Client::snapshot_loop`] snapshot an environment every interval
 //!   (the seed's "every 15 minutes"), with jitter, on the client's injectable clock, until a
 //!   [`StopSignal`]; with a journal, reports made while Kosli is unreachable are queued and
@@ -35,6 +36,7 @@ mod collector;
 mod guard;
 mod paths;
 mod reference;
+mod runtime;
 mod schedule;
 
 pub use crate::client::clock::BoxFuture;
@@ -42,4 +44,5 @@ pub use collector::{Collected, Collector};
 pub use guard::{DeployError, DeployReport, Deployment, Mismatch, Verification};
 pub use paths::PathsCollector;
 pub use reference::check_reference;
+pub use runtime::running_of;
 pub use schedule::{LoopSummary, Schedule, StopSignal, Tick, TickReport};
