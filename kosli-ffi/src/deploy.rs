@@ -42,7 +42,7 @@ fn collector(mut c: Options) -> Result<PathsCollector, FfiError> {
     let what = "collector_json";
     let collector = match (path, paths_file, server) {
         (Some(path), None, None) => {
-            let name = name.ok_or_else(|| invalid(what, "`path` needs `name`".into()))?;
+            let name = name.ok_or_else(|| invalid(what, "collector_json: `path` needs `name`".into()))?;
             PathsCollector::path(name, path).exclude(exclude.unwrap_or_default())
         }
         (None, Some(file), None) if name.is_none() && exclude.is_none() => {
@@ -54,7 +54,7 @@ fn collector(mut c: Options) -> Result<PathsCollector, FfiError> {
         _ => {
             return Err(invalid(
                 what,
-                "give one of {\"path\", \"name\"[, \"exclude\"]}, {\"paths_file\"} or {\"server\": [...][, \"exclude\"]}".into(),
+                "collector_json: give one of {\"path\", \"name\"[, \"exclude\"]}, {\"paths_file\"} or {\"server\": [...][, \"exclude\"]}".into(),
             ))
         }
     };
