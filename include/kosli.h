@@ -1072,6 +1072,49 @@ kosli_status kosli_client_get_attestation(const kosli_client *client,
                                           const char *options_json,
                                           char **json_out);
 
+// The compliance report of `flow`: one row per artifact (name, fingerprint, trail,
+// compliant, attestations, missing attestations, environments where it runs) and a summary
+// (`kosli compliance report` of the SDK's example). `*json_out` is the document as JSON (or
+// as option `format` says: `markdown`, `csv`), to free with `kosli_string_free`. An unknown
+// flow is `KOSLI_NOT_FOUND`. Options: `environments` (a list: where to look for the
+// artifacts; default every environment that takes snapshots), `format`.
+//
+// # Safety
+// `client` is a live handle; strings are NUL-terminated (`options_json` may be NULL);
+// `json_out` is writable.
+kosli_status kosli_client_compliance_report(const kosli_client *client,
+                                            const char *flow,
+                                            const char *options_json,
+                                            char **json_out);
+
+// The audit trail of the artifact with `fingerprint` (whole, or its first characters) in
+// `flow`: its build (commit, build URL), test, security and review evidence with their
+// status, and every environment it ran in with first and last seen times. `*json_out` as
+// `kosli_client_compliance_report` (`format`: `json` or `markdown`). Options:
+// `environments`, `format`.
+//
+// # Safety
+// `client` is a live handle; strings are NUL-terminated (`options_json` may be NULL);
+// `json_out` is writable.
+kosli_status kosli_client_audit_trail(const kosli_client *client,
+                                      const char *flow,
+                                      const char *fingerprint,
+                                      const char *options_json,
+                                      char **json_out);
+
+// Adoption metrics over a time window: the share of running artifacts with provenance, the
+// average evidence per artifact, median and p90 build-to-deploy time, drift events.
+// `*json_out` as `kosli_client_compliance_report` (`format`: `json` or `markdown`). Options:
+// `since`, `until` (Unix seconds; default the 30 days before now), `environments`, `flows`
+// (the flows provenance must be in; default any), `format`.
+//
+// # Safety
+// `client` is a live handle; `options_json` is NULL or NUL-terminated; `json_out` is
+// writable.
+kosli_status kosli_client_adoption_metrics(const kosli_client *client,
+                                           const char *options_json,
+                                           char **json_out);
+
 // The pull (merge) requests that contain `commit` (a full commit id) at `provider`
 // (`github`, `gitlab`, `bitbucket`, `azure`), found as the CLI finds them (possibly none):
 // `*json_out` is `{"provider", "commit", "pull_requests": [...], "approvals": [{"count",

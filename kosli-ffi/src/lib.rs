@@ -28,6 +28,7 @@ pub mod history;
 pub mod journal;
 pub mod outcome;
 pub mod policies;
+pub mod reports;
 pub mod review;
 pub mod runtime;
 pub mod snapshots;

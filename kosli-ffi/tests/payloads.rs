@@ -1635,3 +1635,172 @@ fn c_external_evidence_matches_the_rust_sdk() {
     );
     unsafe { client::kosli_client_free(pair.c) };
 }
+
+/// The documents' C text for `call`, and the requests it sent.
+fn c_document(
+    fake: &FakeKosli,
+    call: impl FnOnce(*mut *mut c_char) -> kosli_status,
+) -> (String, Vec<Value>) {
+    fake.clear_requests();
+    let mut out = std::ptr::null_mut();
+    let status = call(&mut out);
+    assert_eq!(status, kosli_status::KOSLI_OK, "{}", last_error());
+    let text = unsafe { CStr::from_ptr(out) }.to_str().unwrap().to_string();
+    unsafe { common::kosli_string_free(out) };
+    (
+        text,
+        fake.requests()
+            .iter()
+            .map(|r| normalized(r, "acme"))
+            .collect(),
+    )
+}
+
+#[test]
+fn c_reports_match_the_rust_sdk() {
+    use kosli_core::report::{AdoptionOptions, AuditOptions, ComplianceOptions, Format};
+    use kosli_tests::fake::seed_report::{apply, A43, FLOW, ORG, T0};
+
+    let fake = FakeKosli::start().unwrap();
+    fake.with_store(apply);
+    let config = Config::builder()
+        .host(fake.url())
+        .org(ORG)
+        .api_token("t")
+        .max_api_retries(0)
+        .build()
+        .unwrap();
+    let rust = Client::new(config).unwrap();
+    let mut cl = std::ptr::null_mut();
+    unsafe {
+        let config = config::kosli_config_new();
+        config::kosli_config_set_host(config, c(&fake.url()).as_ptr());
+        config::kosli_config_set_org(config, c(ORG).as_ptr());
+        config::kosli_config_set_api_token(config, c("t").as_ptr());
+        config::kosli_config_set_max_api_retries(config, 0);
+        assert_eq!(
+            client::kosli_client_new(config, &mut cl),
+            kosli_status::KOSLI_OK
+        );
+    }
+    let rust_sent = |f: &dyn Fn() -> String| -> (String, Vec<Value>) {
+        fake.clear_requests();
+        let text = f();
+        (
+            text,
+            fake.requests()
+                .iter()
+                .map(|r| normalized(r, "acme"))
+                .collect(),
+        )
+    };
+
+    let (text, sent) = c_document(&fake, |j| unsafe {
+        reports::kosli_client_compliance_report(
+            cl,
+            c(FLOW).as_ptr(),
+            c(r#"{"environments": ["production"]}"#).as_ptr(),
+            j,
+        )
+    });
+    let want = rust_sent(&|| {
+        rust.compliance_report(&ComplianceOptions::new(FLOW).environments(["production"]))
+            .unwrap()
+            .render(Format::Json)
+            .unwrap()
+    });
+    assert_eq!((text.clone(), sent), want);
+    let doc: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(doc["flow"], json!(FLOW));
+    let (csv, _) = c_document(&fake, |j| unsafe {
+        reports::kosli_client_compliance_report(
+            cl,
+            c(FLOW).as_ptr(),
+            c(r#"{"format": "csv"}"#).as_ptr(),
+            j,
+        )
+    });
+    assert_eq!(
+        csv,
+        rust.compliance_report(&ComplianceOptions::new(FLOW))
+            .unwrap()
+            .render(Format::Csv)
+            .unwrap()
+    );
+
+    let (text, sent) = c_document(&fake, |j| unsafe {
+        reports::kosli_client_audit_trail(
+            cl,
+            c(FLOW).as_ptr(),
+            c(A43).as_ptr(),
+            c(r#"{"format": "markdown"}"#).as_ptr(),
+            j,
+        )
+    });
+    let want = rust_sent(&|| {
+        rust.audit_trail(&AuditOptions::new(FLOW, A43))
+            .unwrap()
+            .render(Format::Markdown)
+            .unwrap()
+    });
+    assert_eq!((text.clone(), sent), want);
+    assert!(text.contains(A43));
+
+    let week = format!(
+        r#"{{"since": {T0}, "until": {}, "flows": ["{FLOW}"]}}"#,
+        T0 + 7.0 * 86_400.0
+    );
+    let (text, sent) = c_document(&fake, |j| unsafe {
+        reports::kosli_client_adoption_metrics(cl, c(&week).as_ptr(), j)
+    });
+    let want = rust_sent(&|| {
+        rust.adoption_metrics(
+            &AdoptionOptions::new()
+                .since(T0)
+                .until(T0 + 7.0 * 86_400.0)
+                .flows([FLOW]),
+        )
+        .unwrap()
+        .render(Format::Json)
+        .unwrap()
+    });
+    assert_eq!((text, sent), want);
+
+    // Bad input names what is wrong; an unknown flow is NOT_FOUND.
+    let mut out = std::ptr::null_mut();
+    let status = unsafe {
+        reports::kosli_client_adoption_metrics(
+            cl,
+            c(r#"{"since": "yesterday"}"#).as_ptr(),
+            &mut out,
+        )
+    };
+    assert_eq!(status, kosli_status::KOSLI_INVALID_INPUT);
+    assert!(last_error().contains("option `since`"), "{}", last_error());
+    let status = unsafe {
+        reports::kosli_client_audit_trail(
+            cl,
+            c(FLOW).as_ptr(),
+            c(A43).as_ptr(),
+            c(r#"{"format": "csv"}"#).as_ptr(),
+            &mut out,
+        )
+    };
+    assert_eq!(
+        status,
+        kosli_status::KOSLI_INVALID_INPUT,
+        "{}",
+        last_error()
+    );
+    let status = unsafe {
+        reports::kosli_client_compliance_report(
+            cl,
+            c("no-such-flow").as_ptr(),
+            std::ptr::null(),
+            &mut out,
+        )
+    };
+    assert_eq!(status, kosli_status::KOSLI_NOT_FOUND);
+    assert!(out.is_null());
+    unsafe { client::kosli_client_free(cl) };
+}

@@ -1,5 +1,5 @@
 /* Policies, Rego, local gates, environment history, drift, the deployment guard, external
- * evidence, image fingerprints and docker/k8s snapshots from C against fake-kosli (KOSLI_TEST_HOST, set by run.sh; it also answers GitHub's
+ * evidence, image fingerprints, docker/k8s snapshots and compliance documents from C against fake-kosli (KOSLI_TEST_HOST, set by run.sh; it also answers GitHub's
  * GraphQL API under any path ending in /graphql): each succeeds and sends what it should
  * (fake-kosli's request log; kosli-ffi's tests/payloads.rs checks the same calls byte for byte
  * against the Rust SDK), verdicts are answers with a flag, and every pointer argument gives
@@ -397,6 +397,31 @@ static void test_runtime(kosli_client *c) {
     CHECK(o == NULL);
 }
 
+/* Compliance documents from what this test reported (kosli-ffi's tests/payloads.rs checks
+ * them against the Rust SDK on the seeded week of tests/src/fake/seed_report.rs). */
+static void test_reports(kosli_client *c) {
+    char *json = NULL;
+    CHECK_STATUS(kosli_client_compliance_report(c, "c-flow", "{\"environments\": [\"c-env\"]}", &json), KOSLI_OK);
+    CHECK(json != NULL && strstr(json, "\"flow\": \"c-flow\"") != NULL);
+    kosli_string_free(json);
+    CHECK_STATUS(kosli_client_compliance_report(c, "c-flow", "{\"format\": \"markdown\"}", &json), KOSLI_OK);
+    CHECK(json != NULL && strstr(json, "c-flow") != NULL && strstr(json, "|") != NULL);
+    kosli_string_free(json);
+    CHECK_STATUS(kosli_client_compliance_report(c, "c-flow", "{\"format\": \"csv\"}", &json), KOSLI_OK);
+    CHECK(json != NULL && strstr(json, "fingerprint") != NULL);
+    kosli_string_free(json);
+    CHECK_STATUS(kosli_client_adoption_metrics(c, "{\"since\": 1717200000, \"until\": 1717804800, \"environments\": [\"c-env\"]}",
+                 &json), KOSLI_OK);
+    CHECK(json != NULL && strstr(json, "1717200000") != NULL);
+    kosli_string_free(json);
+    json = NULL;
+    CHECK_STATUS(kosli_client_compliance_report(c, "no-such-flow", NULL, &json), KOSLI_NOT_FOUND);
+    CHECK_STATUS(kosli_client_compliance_report(c, "c-flow", "{\"format\": \"pdf\"}", &json), KOSLI_INVALID_INPUT);
+    CHECK_STATUS(kosli_client_audit_trail(c, "c-flow", "0000000000000000000000000000000000000000000000000000000000000000",
+                 NULL, &json), KOSLI_NOT_FOUND);
+    CHECK(json == NULL);
+}
+
 /* ---- NULL and bad UTF-8 for every pointer argument (as tests/c/test_ops.c) ---- */
 #define MAX_ARGS 7
 typedef kosli_status (*op_fn)(kosli_client *c, const char **s, kosli_outcome **o, char **json);
@@ -454,6 +479,10 @@ static kosli_status op_deploy(kosli_client *c, const char **s, kosli_outcome **o
 /* The review calls need their options (the provider's settings): given here, and checked
  * for NULL and bad UTF-8 after the table. */
 static const char *jira_opts = "{\"issue_keys\": [\"ABC-1\"]}";
+static kosli_status op_compliance_report(kosli_client *c, const char **s, kosli_outcome **o, char **j) {
+    (void)o; return kosli_client_compliance_report(c, s[0], s[1], j); }
+static kosli_status op_adoption(kosli_client *c, const char **s, kosli_outcome **o, char **j) {
+    (void)o; return kosli_client_adoption_metrics(c, s[0], j); }
 static kosli_status op_find_prs(kosli_client *c, const char **s, kosli_outcome **o, char **j) {
     (void)o; return kosli_client_find_pull_requests(c, s[0], s[1], gh_options, j); }
 static kosli_status op_assert_prs(kosli_client *c, const char **s, kosli_outcome **o, char **j) {
@@ -499,6 +528,8 @@ static void test_null_and_utf8(kosli_client *c) {
         {"snapshot_drift", op_snapshot_drift, false, true, 3, 2, {"c-env#1", "c-env#2", "{}"}},
         {"drift_diff", op_drift_diff, false, false, 2, -1, {"[]", "[]"}},
         {"deploy", op_deploy, false, true, 6, 5, {"c-env", "app", fp3, "file", collector, "{}"}},
+        {"compliance_report", op_compliance_report, false, true, 2, 1, {"c-flow", "{}"}},
+        {"adoption_metrics", op_adoption, false, true, 1, 0, {"{}"}},
         {"find_pull_requests", op_find_prs, false, true, 2, -1, {"github", SHA}},
         {"assert_pull_requests", op_assert_prs, false, true, 2, -1, {"github", SHA}},
         {"attest_pull_requests_found", op_attest_prs, true, true, 5, -1, {"c-flow", "trail-1", "pr", "github", SHA}},
@@ -568,6 +599,18 @@ static void test_null_and_utf8(kosli_client *c) {
         CHECK_STATUS(kosli_client_attest_sonar(c, a[0], a[1], a[2], a[3], "{}", &o), KOSLI_INVALID_UTF8);
     }
     CHECK_STATUS(kosli_client_attest_sonar(NULL, "f", "t", "n", "tok", "{}", &o), KOSLI_NULL_PARAMETER);
+    /* audit_trail: every argument refused before anything is read (its artifact is not in Kosli). */
+    const char *audit_args[3] = {"c-flow", fp3, "{}"};
+    for (int i = 0; i < 3; i++) {
+        const char *a[3];
+        memcpy(a, audit_args, sizeof a);
+        a[i] = NULL;
+        CHECK_STATUS(kosli_client_audit_trail(c, a[0], a[1], a[2], &j), i == 2 ? KOSLI_NOT_FOUND : KOSLI_NULL_PARAMETER);
+        a[i] = BAD_UTF8;
+        CHECK_STATUS(kosli_client_audit_trail(c, a[0], a[1], a[2], &j), KOSLI_INVALID_UTF8);
+    }
+    CHECK_STATUS(kosli_client_audit_trail(NULL, "c-flow", fp3, NULL, &j), KOSLI_NULL_PARAMETER);
+    CHECK_STATUS(kosli_client_audit_trail(c, "c-flow", fp3, NULL, NULL), KOSLI_NULL_PARAMETER);
     CHECK_STATUS(kosli_client_attest_sonar(c, "f", "t", "n", "tok", "{}", NULL), KOSLI_NULL_PARAMETER);
     CHECK(j == NULL && o == NULL);
 }
@@ -588,10 +631,11 @@ int main(void) {
     test_deploy(c);
     test_review(c);
     test_runtime(c);
+    test_reports(c);
     test_null_and_utf8(c);
     kosli_client_free(c);
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     CHECK(system(cmd) == 0);
-    return harness_finish("c api policies, history, deploy, review, runtime");
+    return harness_finish("c api policies, history, deploy, review, runtime, reports");
 }
