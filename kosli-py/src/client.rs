@@ -28,6 +28,12 @@ pub struct PyClient {
 }
 
 impl PyClient {
+    /// The blocking client, for the calls that cannot run on a helper thread (the deploy
+    /// guard runs its step on the caller's thread).
+    pub(crate) fn blocking(&self) -> &blocking::Client {
+        &self.inner
+    }
+
     /// Runs `call` with the GIL released, on a clone of the blocking client that Ctrl-C
     /// cancels; a core error becomes its Python exception.
     pub(crate) fn run<T, F>(&self, py: Python<'_>, call: F) -> PyResult<T>

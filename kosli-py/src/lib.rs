@@ -13,8 +13,10 @@ mod fingerprint;
 mod interrupt;
 mod ops;
 mod outcome;
+mod policy;
 mod progress;
 mod records;
+mod runtime;
 mod scan;
 
 use pyo3::prelude::*;
@@ -38,6 +40,18 @@ fn _kosli(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(evidence::parse_junit, m)?)?;
     m.add_function(wrap_pyfunction!(evidence::parse_junit_xml, m)?)?;
     m.add_function(wrap_pyfunction!(scan::parse_scan, m)?)?;
+    m.add_class::<policy::PyEvidenceSet>()?;
+    m.add_class::<policy::PyGate>()?;
+    m.add_class::<runtime::PyCollectedSnapshot>()?;
+    m.add_class::<ops::deploy::PyPathsCollector>()?;
+    m.add_class::<ops::deploy::PySnapshotLoop>()?;
+    m.add_class::<ops::review::PyPrSource>()?;
+    m.add_function(wrap_pyfunction!(policy::evaluate_input, m)?)?;
+    m.add_function(wrap_pyfunction!(policy::unsupported_rego_builtins, m)?)?;
+    m.add_function(wrap_pyfunction!(runtime::fingerprint_image, m)?)?;
+    m.add_function(wrap_pyfunction!(runtime::collect_docker_snapshot, m)?)?;
+    m.add_function(wrap_pyfunction!(runtime::collect_k8s_snapshot, m)?)?;
+    m.add_function(wrap_pyfunction!(ops::history::diff_running, m)?)?;
     m.add_function(wrap_pyfunction!(error_classes, m)?)?;
     m.add_function(wrap_pyfunction!(operation_names, m)?)?;
     Ok(())

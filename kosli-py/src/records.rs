@@ -8,6 +8,9 @@
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDict, PyList, PyModule};
+use serde::Serialize;
+
+use crate::convert::json_to_py;
 
 /// The Python module that defines the record classes.
 const RECORDS_MODULE: &str = "kosli._records";
@@ -72,4 +75,45 @@ pub(crate) fn unix_seconds(t: std::time::SystemTime) -> f64 {
         Ok(d) => d.as_secs_f64(),
         Err(before) => -before.duration().as_secs_f64(),
     }
+}
+
+/// A core value's JSON form (its serde fields) as a dict, to add fields to before
+/// [`build_from`]: the records of the later areas are filled this way, and `_build` on the
+/// Python side checks every key against the dataclass (an unknown key is a `TypeError`, so a
+/// field the core adds cannot go unnoticed by the tests).
+pub(crate) fn serde_dict<'py, T: Serialize>(
+    py: Python<'py>,
+    value: &T,
+) -> PyResult<Bound<'py, PyDict>> {
+    let json = serde_json::to_value(value)
+        .map_err(|e| pyo3::exceptions::PyRuntimeError::new_err(format!("{e}")))?;
+    Ok(json_to_py(py, &json)?.cast_into::<PyDict>()?)
+}
+
+/// The dataclass `class` of `kosli._records` built from `data` (wire names, nested records as
+/// dicts), by its `_build`.
+pub(crate) fn build_from<'py>(
+    py: Python<'py>,
+    class: &'static str,
+    data: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyAny>> {
+    records_module(py)?.getattr("_build")?.call1((class, data))
+}
+
+/// [`build_from`] of a core value's serde fields.
+pub(crate) fn from_serde<'py, T: Serialize>(
+    py: Python<'py>,
+    class: &'static str,
+    value: &T,
+) -> PyResult<Bound<'py, PyAny>> {
+    build_from(py, class, serde_dict(py, value)?.as_any())
+}
+
+/// A list of [`from_serde`] records.
+pub(crate) fn list_from_serde<'py, T: Serialize>(
+    py: Python<'py>,
+    class: &'static str,
+    items: &[T],
+) -> PyResult<Bound<'py, PyList>> {
+    list_of(py, items, |py, item| from_serde(py, class, item))
 }

@@ -98,7 +98,7 @@ fn finding_dict<'py>(py: Python<'py>, f: &Finding) -> PyResult<Bound<'py, PyDict
 /// Counts by severity and the findings of a scan.
 #[pyclass(module = "kosli", name = "ScanSummary", frozen)]
 #[derive(Debug, Clone)]
-pub struct PyScanSummary(ScanSummary);
+pub struct PyScanSummary(pub(crate) ScanSummary);
 
 #[pymethods]
 impl PyScanSummary {

@@ -107,3 +107,62 @@ def fake_kosli() -> Iterator[FakeKosli]:
             process.kill()
             process.wait()
         process.stdout.close()
+
+
+class FakeService:
+    """A running `fake-services` process (tests/src/bin/fake-services.rs): a fake Docker Engine,
+    Kubernetes API server or provider; `info` is its first line (`url`, and `kubeconfig`)."""
+
+    def __init__(self, process: subprocess.Popen[bytes], info: dict[str, Any]) -> None:
+        self.process = process
+        self.info = info
+        self.url: str = info["url"]
+
+    def requests(self) -> list[dict[str, Any]]:
+        assert self.process.stdin is not None and self.process.stdout is not None
+        self.process.stdin.write(b"requests\n")
+        self.process.stdin.flush()
+        answer: list[dict[str, Any]] = json.loads(self.process.stdout.readline())
+        return answer
+
+
+def fake_services_binary() -> Path:
+    """The fake-services binary: $KOSLI_FAKE_SERVICES (run.sh sets it), else cargo's."""
+    given = os.environ.get("KOSLI_FAKE_SERVICES")
+    target = Path(os.environ.get("CARGO_TARGET_DIR", Path.home() / ".cache" / "kosli-target"))
+    path = Path(given) if given else target / "debug" / "fake-services"
+    if not path.is_file():
+        pytest.fail(f"no fake-services at {path}: cargo build -p kosli-tests --bin fake-services")
+    return path
+
+
+@pytest.fixture
+def fake_service() -> Iterator[Any]:
+    """`fake_service(*args)` starts `fake-services ARGS` (stopped when the test ends)."""
+    started: list[subprocess.Popen[bytes]] = []
+
+    def start(*args: str) -> FakeService:
+        process = subprocess.Popen(
+            [str(fake_services_binary()), *args],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        )  # fmt: skip
+        started.append(process)
+        assert process.stdout is not None
+        line = process.stdout.readline()
+        if not line:
+            assert process.stderr is not None
+            pytest.fail(f"fake-services {args}: {process.stderr.read().decode()}")
+        return FakeService(process, json.loads(line))
+
+    yield start
+    for process in started:
+        assert process.stdin is not None and process.stdout is not None
+        assert process.stderr is not None
+        process.stdin.close()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        process.stdout.close()
+        process.stderr.close()

@@ -54,9 +54,10 @@ else
 fi
 echo "built $(basename "$WHEEL")"
 
-echo "--- building fake-kosli (the client tests' server)"
-cargo build --quiet -p kosli-tests --bin fake-kosli
+echo "--- building fake-kosli (the client tests' server) and fake-services (Engine, k8s, providers)"
+cargo build --quiet -p kosli-tests --bin fake-kosli --bin fake-services
 export KOSLI_FAKE_KOSLI="$CARGO_TARGET_DIR/debug/fake-kosli"
+export KOSLI_FAKE_SERVICES="$CARGO_TARGET_DIR/debug/fake-services"
 
 echo "--- installing it into a fresh virtual environment"
 "$PYTHON" -m venv "$WORK/venv"

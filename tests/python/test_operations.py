@@ -8,25 +8,7 @@ from kosli import _kosli
 #: Operations the core has and this module does not yet, each with the reason. An entry that
 #: gets implemented must be removed (the second test fails otherwise); an operation that is in
 #: neither kosli.Client nor this list fails the first test.
-READS_LATER = "environment history reads (issue 12): binding not written yet"
-PENDING: dict[str, str] = {
-    "get_trail": READS_LATER,
-    "list_trails": READS_LATER,
-    "get_snapshot": READS_LATER,
-    "list_snapshots": READS_LATER,
-    "log_environment": READS_LATER,
-    "diff_snapshots": READS_LATER,
-    "snapshot_docker": "image fingerprints and docker/k8s snapshots (issue 11): binding not written yet",
-    "snapshot_k8s": "image fingerprints and docker/k8s snapshots (issue 11): binding not written yet",
-    "create_policy": "policy operations (issue 10): binding not written yet",
-    "attach_policy": "policy operations (issue 10): binding not written yet",
-    "detach_policy": "policy operations (issue 10): binding not written yet",
-    "get_policy": "policy operations (issue 10): binding not written yet",
-    "list_policies": "policy operations (issue 10): binding not written yet",
-    "get_attestation": "policy operations (issue 10): binding not written yet",
-    "attest_sonar": "external evidence (issue 14): binding not written yet",
-    "attest_jira": "external evidence (issue 14): binding not written yet",
-}
+PENDING: dict[str, str] = {}
 
 
 def python_counterpart(name: str) -> object | None:

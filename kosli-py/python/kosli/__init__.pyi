@@ -16,6 +16,17 @@ from kosli._errors import NetworkError as NetworkError
 from kosli._errors import NotFoundError as NotFoundError
 from kosli._errors import ParseError as ParseError
 from kosli._errors import PolicyDeniedError as PolicyDeniedError
+from kosli._kosli import CollectedSnapshot as CollectedSnapshot
+from kosli._kosli import EvidenceSet as EvidenceSet
+from kosli._kosli import Gate as Gate
+from kosli._kosli import PathsCollector as PathsCollector
+from kosli._kosli import PrSource as PrSource
+from kosli._kosli import SnapshotLoop as SnapshotLoop
+from kosli._kosli import collect_docker_snapshot as collect_docker_snapshot
+from kosli._kosli import collect_k8s_snapshot as collect_k8s_snapshot
+from kosli._kosli import diff_running as diff_running
+from kosli._kosli import evaluate_input as evaluate_input
+from kosli._kosli import fingerprint_image as fingerprint_image
 from kosli._kosli import ArtifactRef as ArtifactRef
 from kosli._kosli import Client as Client
 from kosli._kosli import Config as Config
@@ -31,6 +42,38 @@ from kosli._kosli import fingerprint_dir as fingerprint_dir
 from kosli._kosli import fingerprint_file as fingerprint_file
 from kosli._kosli import parse_junit as parse_junit
 from kosli._kosli import parse_scan as parse_scan
+from kosli._records import DeployReport as DeployReport
+from kosli._records import DiffArtifact as DiffArtifact
+from kosli._records import DiffSide as DiffSide
+from kosli._records import Drift as Drift
+from kosli._records import DriftEvent as DriftEvent
+from kosli._records import EnvironmentEvent as EnvironmentEvent
+from kosli._records import EnvironmentSnapshot as EnvironmentSnapshot
+from kosli._records import GateRuleResult as GateRuleResult
+from kosli._records import GateVerdict as GateVerdict
+from kosli._records import LoopSummary as LoopSummary
+from kosli._records import Policy as Policy
+from kosli._records import PolicyDecision as PolicyDecision
+from kosli._records import PolicyVersion as PolicyVersion
+from kosli._records import PullRequestEvidence as PullRequestEvidence
+from kosli._records import ReviewApprovals as ReviewApprovals
+from kosli._records import ReviewApprover as ReviewApprover
+from kosli._records import ReviewCommit as ReviewCommit
+from kosli._records import ReviewPullRequest as ReviewPullRequest
+from kosli._records import RunningArtifact as RunningArtifact
+from kosli._records import SnapshotAnnotation as SnapshotAnnotation
+from kosli._records import SnapshotArtifact as SnapshotArtifact
+from kosli._records import SnapshotDiff as SnapshotDiff
+from kosli._records import SnapshotSummary as SnapshotSummary
+from kosli._records import SnapshotTick as SnapshotTick
+from kosli._records import Trail as Trail
+from kosli._records import TrailArtifactStatus as TrailArtifactStatus
+from kosli._records import TrailAttestationStatus as TrailAttestationStatus
+from kosli._records import TrailCommit as TrailCommit
+from kosli._records import TrailComplianceStatus as TrailComplianceStatus
+from kosli._records import TrailEvent as TrailEvent
+from kosli._records import TrailList as TrailList
+from kosli._records import TrailSummary as TrailSummary
 from kosli._records import Artifact as Artifact
 from kosli._records import ArtifactEvent as ArtifactEvent
 from kosli._records import ArtifactLocation as ArtifactLocation
@@ -78,13 +121,22 @@ __all__ = [
     "AuthError",
     "CancelledError",
     "Client",
+    "CollectedSnapshot",
     "ComplianceStatus",
     "Config",
     "ConfigError",
     "DeliveryFailure",
+    "DeployReport",
+    "DiffArtifact",
+    "DiffSide",
+    "Drift",
+    "DriftEvent",
     "Environment",
+    "EnvironmentEvent",
     "EnvironmentList",
     "EnvironmentPage",
+    "EnvironmentSnapshot",
+    "EvidenceSet",
     "Finding",
     "Fingerprint",
     "FingerprintError",
@@ -92,6 +144,9 @@ __all__ = [
     "FlowCompliance",
     "FlowList",
     "FlushReport",
+    "Gate",
+    "GateRuleResult",
+    "GateVerdict",
     "GitCommitInfo",
     "HostFlush",
     "HostStatus",
@@ -104,28 +159,59 @@ __all__ = [
     "KosliIOError",
     "KosliTimeoutError",
     "KosliWarning",
+    "LoopSummary",
     "NetworkError",
     "NotFoundError",
     "Outcome",
     "Pagination",
     "ParseError",
+    "PathsCollector",
     "PendingRecord",
+    "Policy",
+    "PolicyDecision",
     "PolicyDeniedError",
     "PolicyEvaluation",
+    "PolicyVersion",
     "PrApprover",
     "PrCommit",
+    "PrSource",
     "Progress",
     "ProgressCallback",
     "PullRequest",
+    "PullRequestEvidence",
     "RepoInfo",
+    "ReviewApprovals",
+    "ReviewApprover",
+    "ReviewCommit",
+    "ReviewPullRequest",
     "RuleDefinition",
     "RuleEvaluation",
+    "RunningArtifact",
     "ScanSummary",
     "Severity",
+    "SnapshotAnnotation",
+    "SnapshotArtifact",
+    "SnapshotDiff",
+    "SnapshotLoop",
+    "SnapshotSummary",
+    "SnapshotTick",
     "SuiteSummary",
+    "Trail",
+    "TrailArtifactStatus",
+    "TrailAttestationStatus",
+    "TrailCommit",
+    "TrailComplianceStatus",
+    "TrailEvent",
+    "TrailList",
+    "TrailSummary",
     "Verdict",
+    "collect_docker_snapshot",
+    "collect_k8s_snapshot",
+    "diff_running",
+    "evaluate_input",
     "fingerprint_dir",
     "fingerprint_file",
+    "fingerprint_image",
     "parse_junit",
     "parse_scan",
     "__version__",

@@ -11,9 +11,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from kosli._records import DeliveryFailure
+from kosli._records import DeliveryFailure, SnapshotTick
 
-__all__ = ["call_failure_hook"]
+__all__ = ["call_failure_hook", "call_tick_hook"]
 
 _log = logging.getLogger("kosli")
 
@@ -30,3 +30,12 @@ def call_failure_hook(callback: Callable[[DeliveryFailure], object], failure: De
             failure.operation,
             failure.host,
         )
+
+
+def call_tick_hook(callback: Callable[[SnapshotTick], object], tick: SnapshotTick) -> None:
+    """Calls a snapshot loop's ``on_tick(tick)``; logs (never raises) what it raises: the
+    loop goes on."""
+    try:
+        callback(tick)
+    except BaseException:  # noqa: BLE001 - the loop's thread must not unwind
+        _log.exception("the on_tick callback %r raised on tick %d", callback, tick.number)

@@ -8,13 +8,28 @@ from typing import Any, final
 from kosli._records import (
     Artifact,
     DeliveryFailure,
+    DeployReport,
+    Drift,
     Environment,
+    EnvironmentEvent,
     EnvironmentList,
+    EnvironmentSnapshot,
     Flow,
     FlowList,
     FlushReport,
+    GateVerdict,
     JournalStatus,
     ArtifactPage,
+    LoopSummary,
+    Policy,
+    PolicyDecision,
+    PullRequestEvidence,
+    RunningArtifact,
+    SnapshotDiff,
+    SnapshotSummary,
+    SnapshotTick,
+    Trail,
+    TrailList,
     Verdict,
 )
 from kosli._types import ArtifactType, GitCommitInfo, PullRequest, RepoInfo, Severity
@@ -466,6 +481,278 @@ class Client:
     ) -> list[Artifact]:
         """Every artifact ``list_artifacts`` selects, page after page."""
 
+    # --- environment history
+    def get_trail(self, flow: str, trail: str) -> Trail:
+        """``kosli get trail``; an unknown trail is a ``NotFoundError``."""
+
+    def list_trails(
+        self,
+        *,
+        flow: str | None = None,
+        fingerprint: str | None = None,
+        flow_tag: str | None = None,
+        page: int = 1,
+        per_page: int = 20,
+    ) -> TrailList:
+        """``kosli list trails``: a page of trails."""
+
+    def get_snapshot(self, environment: str) -> EnvironmentSnapshot:
+        """``kosli get snapshot ENV[#N|~N|@{T}]``."""
+
+    def list_snapshots(
+        self,
+        environment: str,
+        *,
+        interval: str | None = None,
+        page: int = 1,
+        per_page: int = 15,
+        reverse: bool = False,
+    ) -> list[SnapshotSummary]:
+        """``kosli list snapshots``: a page, newest first."""
+
+    def log_environment(
+        self,
+        environment: str,
+        *,
+        interval: str | None = None,
+        page: int = 1,
+        per_page: int = 15,
+        reverse: bool = False,
+    ) -> list[EnvironmentEvent]:
+        """``kosli log environment``: a page of events, newest first."""
+
+    def diff_snapshots(self, first: str, second: str) -> SnapshotDiff:
+        """``kosli diff snapshots A B``, with the difference as drift events."""
+
+    # --- runtime snapshots
+    def snapshot_docker(
+        self,
+        environment: str,
+        *,
+        docker_host: str | None = None,
+        auto_environment: bool = False,
+        environment_description: str | None = None,
+    ) -> Outcome:
+        """``kosli snapshot docker``: the containers running on a Docker host."""
+
+    def snapshot_k8s(
+        self,
+        environment: str,
+        *,
+        kubeconfig: str | os.PathLike[str] | None = None,
+        namespaces: Sequence[str] = ...,
+        namespaces_regex: Sequence[str] = ...,
+        exclude_namespaces: Sequence[str] = ...,
+        exclude_namespaces_regex: Sequence[str] = ...,
+        auto_environment: bool = False,
+        environment_description: str | None = None,
+    ) -> Outcome:
+        """``kosli snapshot k8s``: the pods running in a cluster."""
+
+    def report_snapshot(
+        self,
+        snapshot: CollectedSnapshot,
+        *,
+        auto_environment: bool = False,
+        environment_description: str | None = None,
+    ) -> Outcome:
+        """Reports a snapshot collected before."""
+
+    # --- deployments
+    def deploy(
+        self,
+        environment: str,
+        artifact: ArtifactRef,
+        collector: PathsCollector,
+        step: Callable[[], object],
+        *,
+        on_mismatch: str = "fail",
+        auto_environment: bool = False,
+    ) -> DeployReport:
+        """The deployment guard: ``step()`` here, then (only if it did not raise) snapshot and verify."""
+
+    def start_snapshot_loop(
+        self,
+        environment: str,
+        collector: PathsCollector,
+        *,
+        interval: float = 900.0,
+        jitter: float = 0.0,
+        max_ticks: int | None = None,
+        on_tick: Callable[[SnapshotTick], object] | None = None,
+    ) -> SnapshotLoop:
+        """Snapshots ``environment`` now and every ``interval`` seconds, on its own thread."""
+
+    # --- policies
+    def create_policy(
+        self,
+        name: str,
+        *,
+        policy_file: str | os.PathLike[str] | None = None,
+        policy_yaml: str | None = None,
+        filename: str | None = None,
+        description: str | None = None,
+        comment: str | None = None,
+        policy_type: str | None = None,
+    ) -> Outcome:
+        """``kosli create policy``: from a YAML file or text."""
+
+    def attach_policy(self, policy: str, environments: Sequence[str]) -> list[Outcome]:
+        """``kosli attach-policy``: one outcome per environment."""
+
+    def detach_policy(self, policy: str, environments: Sequence[str]) -> list[Outcome]:
+        """``kosli detach-policy``: one outcome per environment."""
+
+    def get_policy(self, name: str) -> Policy:
+        """``kosli get policy``; an unknown one is a ``NotFoundError``."""
+
+    def list_policies(self) -> list[Policy]:
+        """``kosli list policies``."""
+
+    def get_attestation(self, attestation_id: str) -> Any:
+        """An attestation's details by id: the server's answer as plain values."""
+
+    def trail_policy_input(
+        self, flow: str, trails: Sequence[str], *, attestations: Sequence[str] = ...
+    ) -> dict[str, Any]:
+        """The input ``evaluate trail(s)`` gives a policy."""
+
+    def evaluate_input(
+        self,
+        input: object,
+        *,
+        policy: str | None = None,
+        policy_file: str | os.PathLike[str] | None = None,
+        policy_url: str | None = None,
+        params: object = None,
+        output: str = "table",
+        show_input: bool = False,
+        assert_allowed: bool = False,
+    ) -> PolicyDecision:
+        """``kosli evaluate input`` (a ``policy_url`` is fetched by this client)."""
+
+    def evaluate_trail(
+        self,
+        flow: str,
+        trail: str,
+        *,
+        policy: str | None = None,
+        policy_file: str | os.PathLike[str] | None = None,
+        policy_url: str | None = None,
+        params: object = None,
+        attestations: Sequence[str] = ...,
+        output: str = "table",
+        show_input: bool = False,
+        assert_allowed: bool = False,
+    ) -> PolicyDecision:
+        """``kosli evaluate trail``: a Rego policy against one trail."""
+
+    def evaluate_trails(
+        self,
+        flow: str,
+        trails: Sequence[str],
+        *,
+        policy: str | None = None,
+        policy_file: str | os.PathLike[str] | None = None,
+        policy_url: str | None = None,
+        params: object = None,
+        attestations: Sequence[str] = ...,
+        output: str = "table",
+        show_input: bool = False,
+        assert_allowed: bool = False,
+    ) -> PolicyDecision:
+        """``kosli evaluate trails``: a Rego policy against several trails."""
+
+    # --- external evidence
+    def find_pull_requests(self, source: PrSource, commit: str) -> PullRequestEvidence:
+        """The pull requests of ``commit`` at ``source``'s provider."""
+
+    def assert_pull_requests(self, source: PrSource, commit: str) -> PullRequestEvidence:
+        """``kosli assert pullrequest``: a ``PolicyDeniedError`` when there is none."""
+
+    def attest_pull_requests_from(
+        self,
+        flow: str,
+        trail: str,
+        name: str,
+        *,
+        source: PrSource,
+        commit: str,
+        assert_found: bool = False,
+        artifact: ArtifactRef | None = None,
+        fingerprint: Fingerprint | str | None = None,
+        git_commit_info: GitCommitInfo | None = None,
+        repo_info: RepoInfo | None = None,
+        origin_url: str | None = None,
+        external_urls: Mapping[str, str] | None = None,
+        external_fingerprints: Mapping[str, str] | None = None,
+        user_data: object = None,
+        description: str | None = None,
+        annotations: Mapping[str, str] | None = None,
+        attachments: Sequence[str | os.PathLike[str]] = ...,
+    ) -> Outcome:
+        """``kosli attest pullrequest <provider>``: finds and attests the pull requests."""
+
+    def attest_sonar(
+        self,
+        flow: str,
+        trail: str,
+        name: str,
+        *,
+        sonar_api_token: str,
+        server_url: str | None = None,
+        ce_task_url: str | None = None,
+        working_dir: str | None = None,
+        project_key: str | None = None,
+        revision: str | None = None,
+        branch: str | None = None,
+        pull_request: str | None = None,
+        artifact: ArtifactRef | None = None,
+        fingerprint: Fingerprint | str | None = None,
+        git_commit_info: GitCommitInfo | None = None,
+        repo_info: RepoInfo | None = None,
+        origin_url: str | None = None,
+        external_urls: Mapping[str, str] | None = None,
+        external_fingerprints: Mapping[str, str] | None = None,
+        user_data: object = None,
+        description: str | None = None,
+        annotations: Mapping[str, str] | None = None,
+        attachments: Sequence[str | os.PathLike[str]] = ...,
+    ) -> Outcome:
+        """``kosli attest sonar``: a Sonar analysis and its quality gate."""
+
+    def attest_jira(
+        self,
+        flow: str,
+        trail: str,
+        name: str,
+        *,
+        jira_base_url: str,
+        jira_username: str | None = None,
+        jira_api_token: str | None = None,
+        jira_pat: str | None = None,
+        issue_fields: Sequence[str] | None = None,
+        project_keys: Sequence[str] = ...,
+        secondary_source: str | None = None,
+        trailer: str | None = None,
+        ignore_branch: bool = False,
+        commit_message: str | None = None,
+        branch: str | None = None,
+        issue_keys: Sequence[str] | None = None,
+        artifact: ArtifactRef | None = None,
+        fingerprint: Fingerprint | str | None = None,
+        git_commit_info: GitCommitInfo | None = None,
+        repo_info: RepoInfo | None = None,
+        origin_url: str | None = None,
+        external_urls: Mapping[str, str] | None = None,
+        external_fingerprints: Mapping[str, str] | None = None,
+        user_data: object = None,
+        description: str | None = None,
+        annotations: Mapping[str, str] | None = None,
+        attachments: Sequence[str | os.PathLike[str]] = ...,
+    ) -> Outcome:
+        """``kosli attest jira``: the Jira issues a commit references."""
+
 @final
 class Outcome:
     """What became of a write: ``kind`` is "sent", "dry_run", "queued" or "hosts"."""
@@ -600,6 +887,148 @@ def fingerprint_dir(
 ) -> Fingerprint:
     """The CLI's digest of a directory, as ``kosli fingerprint --artifact-type dir -x ...``."""
 
+@final
+class EvidenceSet:
+    """The evidence a local gate is evaluated against."""
+
+    def __new__(
+        cls,
+        *,
+        junit: Sequence[JunitSummary] | None = None,
+        scans: Sequence[ScanSummary] | None = None,
+        pull_requests: Sequence[PullRequestEvidence | PullRequest] | None = None,
+        code_reviews: Sequence[Mapping[str, Any]] | None = None,
+        tests: Sequence[Mapping[str, Any]] | None = None,
+        attestations: Sequence[Mapping[str, Any]] | None = None,
+    ) -> EvidenceSet: ...
+    def __len__(self) -> int: ...
+    def to_dict(self) -> dict[str, Any]: ...
+    def __eq__(self, other: object, /) -> bool: ...
+    def __ne__(self, other: object, /) -> bool: ...
+
+@final
+class Gate:
+    """A local gate: named policies of rules in the seed's YAML shape."""
+
+    @staticmethod
+    def from_yaml(text: str) -> Gate: ...
+    @staticmethod
+    def from_file(path: str | os.PathLike[str]) -> Gate: ...
+    @property
+    def policies(self) -> list[str]: ...
+    def evaluate(self, evidence: EvidenceSet) -> GateVerdict: ...
+    def check(self, evidence: EvidenceSet) -> GateVerdict: ...
+    def to_dict(self) -> dict[str, Any]: ...
+
+@final
+class CollectedSnapshot:
+    """A snapshot collected from a Docker host or a cluster, not reported yet."""
+
+    @property
+    def environment(self) -> str: ...
+    @property
+    def env_type(self) -> str: ...
+    @property
+    def artifact_count(self) -> int: ...
+    @property
+    def skipped(self) -> list[str]: ...
+    def to_dict(self) -> dict[str, Any]: ...
+
+@final
+class PathsCollector:
+    """What snapshots a server environment: a path, a paths spec file, or globs."""
+
+    @staticmethod
+    def path(
+        name: str, path: str | os.PathLike[str], *, excludes: Sequence[str] = ...
+    ) -> PathsCollector: ...
+    @staticmethod
+    def spec_file(path: str | os.PathLike[str]) -> PathsCollector: ...
+    @staticmethod
+    def server(patterns: Sequence[str], *, excludes: Sequence[str] = ...) -> PathsCollector: ...
+
+@final
+class SnapshotLoop:
+    """A snapshot loop on its own thread: ``stop()``, ``join()``; a context manager."""
+
+    def stop(self) -> None: ...
+    @property
+    def running(self) -> bool: ...
+    def join(self, timeout: float | None = None) -> LoopSummary | None: ...
+    def __enter__(self) -> SnapshotLoop: ...
+    def __exit__(self, *_exc: object) -> bool: ...
+
+@final
+class PrSource:
+    """Where to look pull requests up: a provider, its repository and credentials."""
+
+    @staticmethod
+    def github(org: str, repository: str, *, token: str, base_url: str | None = None) -> PrSource: ...
+    @staticmethod
+    def gitlab(org: str, repository: str, *, token: str, base_url: str | None = None) -> PrSource: ...
+    @staticmethod
+    def bitbucket(
+        workspace: str,
+        repository: str,
+        *,
+        token: str | None = None,
+        username: str | None = None,
+        password: str | None = None,
+        base_url: str | None = None,
+    ) -> PrSource: ...
+    @staticmethod
+    def azure(org_url: str, project: str, repository: str, *, token: str) -> PrSource: ...
+    @property
+    def provider(self) -> str: ...
+
+def evaluate_input(
+    input: object,
+    *,
+    policy: str | None = None,
+    policy_file: str | os.PathLike[str] | None = None,
+    params: object = None,
+    output: str = "table",
+    show_input: bool = False,
+    assert_allowed: bool = False,
+) -> PolicyDecision:
+    """``kosli evaluate input``: a Rego policy evaluated in-process for ``input``."""
+
+def fingerprint_image(
+    name: str,
+    artifact_type: ArtifactType | str | None = None,
+    *,
+    registry_username: str | None = None,
+    registry_password: str | None = None,
+    insecure_registries: Sequence[str] | None = None,
+    auth_files: Sequence[str | os.PathLike[str]] | None = None,
+    ca_bundle: str | os.PathLike[str] | None = None,
+    docker_host: str | None = None,
+) -> Fingerprint:
+    """``kosli fingerprint --artifact-type oci|docker`` (oci by default)."""
+
+def collect_docker_snapshot(environment: str, *, docker_host: str | None = None) -> CollectedSnapshot:
+    """The running containers of a Docker Engine, for ``environment``."""
+
+def collect_k8s_snapshot(
+    environment: str,
+    *,
+    kubeconfig: str | os.PathLike[str] | None = None,
+    namespaces: Sequence[str] = ...,
+    namespaces_regex: Sequence[str] = ...,
+    exclude_namespaces: Sequence[str] = ...,
+    exclude_namespaces_regex: Sequence[str] = ...,
+) -> CollectedSnapshot:
+    """The running pods of a Kubernetes cluster, for ``environment``."""
+
+def diff_running(
+    before: Sequence[RunningArtifact | Mapping[str, Any]],
+    after: Sequence[RunningArtifact | Mapping[str, Any]],
+) -> Drift:
+    """The local drift between two lists of running artifacts."""
+
+def _unsupported_rego_builtins() -> list[str]:
+    """The Rego builtins the SDK refuses by name."""
+
 def _parse_junit_xml(xml: bytes) -> list[SuiteSummary]:
     """The suites of a JUnit XML document in memory (the pytest plugin's session results)."""
 
@@ -628,4 +1057,16 @@ __all__ = [
     "parse_scan",
     "_error_classes",
     "_operation_names",
+    "EvidenceSet",
+    "Gate",
+    "CollectedSnapshot",
+    "PathsCollector",
+    "SnapshotLoop",
+    "PrSource",
+    "evaluate_input",
+    "fingerprint_image",
+    "collect_docker_snapshot",
+    "collect_k8s_snapshot",
+    "diff_running",
+    "_unsupported_rego_builtins",
 ]

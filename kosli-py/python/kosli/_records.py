@@ -9,8 +9,12 @@ gives them; ``None`` is a field the server left out or sent as ``null``.
 from __future__ import annotations
 
 import dataclasses
+import types
+import typing
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
+
+from kosli._kosli import ArtifactRef, Outcome
 
 __all__ = [
     "Artifact",
@@ -20,21 +24,53 @@ __all__ = [
     "AttestationStatus",
     "ComplianceStatus",
     "DeliveryFailure",
+    "DeployReport",
+    "DiffArtifact",
+    "DiffSide",
+    "Drift",
+    "DriftEvent",
     "Environment",
+    "EnvironmentEvent",
     "EnvironmentList",
     "EnvironmentPage",
+    "EnvironmentSnapshot",
     "Flow",
     "FlowCompliance",
     "FlowList",
     "FlushReport",
+    "GateRuleResult",
+    "GateVerdict",
     "HostFlush",
     "HostStatus",
     "JournalStatus",
+    "LoopSummary",
     "Pagination",
     "PendingRecord",
+    "Policy",
+    "PolicyDecision",
     "PolicyEvaluation",
+    "PolicyVersion",
+    "PullRequestEvidence",
+    "ReviewApprovals",
+    "ReviewApprover",
+    "ReviewCommit",
+    "ReviewPullRequest",
     "RuleDefinition",
     "RuleEvaluation",
+    "RunningArtifact",
+    "SnapshotAnnotation",
+    "SnapshotArtifact",
+    "SnapshotDiff",
+    "SnapshotSummary",
+    "SnapshotTick",
+    "Trail",
+    "TrailArtifactStatus",
+    "TrailAttestationStatus",
+    "TrailCommit",
+    "TrailComplianceStatus",
+    "TrailEvent",
+    "TrailList",
+    "TrailSummary",
     "Verdict",
 ]
 
@@ -52,9 +88,83 @@ def _plain(value: Any) -> Any:
 class _Record:
     """What every record has: ``to_dict()``."""
 
+    #: Wire names that differ from the field's (``type`` -> ``env_type``), for ``_build``.
+    _WIRE: ClassVar[dict[str, str]] = {}
+    #: The field that collects the wire keys no other field names (``None``: such a key is an
+    #: error).
+    _EXTRA: ClassVar[str | None] = None
+
     def to_dict(self) -> dict[str, Any]:
         """The fields as a plain dict (nested records as dicts, lists as lists)."""
         return {f.name: _plain(getattr(self, f.name)) for f in dataclasses.fields(self)}  # type: ignore[arg-type]
+
+
+_HINTS: dict[type, dict[str, Any]] = {}
+
+
+def _hints(cls: type) -> dict[str, Any]:
+    hints = _HINTS.get(cls)
+    if hints is None:
+        names = {f.name for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+        hints = {k: v for k, v in typing.get_type_hints(cls, globalns=globals()).items() if k in names}
+        _HINTS[cls] = hints
+    return hints
+
+
+def _absent(hint: Any) -> Any:
+    """The value of a field the wire left out (serde skips empty strings and lists)."""
+    origin = typing.get_origin(hint)
+    if hint is str:
+        return ""
+    if origin is list:
+        return []
+    if origin is dict:
+        return {}
+    return None
+
+
+def _convert(hint: Any, value: Any) -> Any:
+    if value is None:
+        return None
+    origin = typing.get_origin(hint)
+    if origin in (typing.Union, types.UnionType):
+        options = [a for a in typing.get_args(hint) if a is not type(None)]
+        return _convert(options[0], value) if len(options) == 1 else value
+    if origin is list:
+        (item,) = typing.get_args(hint)
+        return [_convert(item, v) for v in value]
+    if origin is dict:
+        _, item = typing.get_args(hint)
+        return {k: _convert(item, v) for k, v in value.items()}
+    if isinstance(hint, type) and issubclass(hint, _Record) and isinstance(value, dict):
+        return _from_wire(hint, value)
+    return value
+
+
+def _from_wire(cls: type[_Record], data: dict[str, Any]) -> Any:
+    hints = _hints(cls)
+    kwargs: dict[str, Any] = {}
+    extra: dict[str, Any] = {}
+    for key, value in data.items():
+        name = cls._WIRE.get(key, key)
+        if name in hints and name != cls._EXTRA:
+            kwargs[name] = _convert(hints[name], value)
+        elif cls._EXTRA is not None:
+            extra[key] = value
+        else:
+            raise TypeError(f"{cls.__name__} has no field for the wire's {key!r}")
+    for name, hint in hints.items():
+        kwargs.setdefault(name, _absent(hint))
+    if cls._EXTRA is not None:
+        kwargs[cls._EXTRA] = extra
+    return cls(**kwargs)
+
+
+def _build(name: str, data: dict[str, Any]) -> Any:
+    """The record ``name`` from its wire form (the native module's one way in for the later
+    areas): every key must name a field (or the record's ``_EXTRA``)."""
+    cls = globals()[name]
+    return _from_wire(cls, data)
 
 
 # --- flows ------------------------------------------------------------------------------------
@@ -260,6 +370,415 @@ class Verdict(_Record):
     environment: str | None
     policy_evaluations: list[PolicyEvaluation]
     reasons: list[str]
+
+
+# --- environment history (get/list trails, snapshots, log environment, diff) -----------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class TrailAttestationStatus(_Record):
+    """One attestation's state in a trail (``get trail``)."""
+
+    attestation_name: str
+    attestation_id: str | None
+    attestation_type: str | None
+    status: str | None
+    is_compliant: bool | None
+    unexpected: bool | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class TrailArtifactStatus(_Record):
+    """One artifact's state in a trail."""
+
+    status: str | None
+    attestations_statuses: list[TrailAttestationStatus]
+
+
+@dataclass(frozen=True, kw_only=True)
+class TrailComplianceStatus(_Record):
+    """A trail's compliance: its own attestations and each artifact's."""
+
+    status: str | None
+    is_compliant: bool | None
+    attestations_statuses: list[TrailAttestationStatus]
+    #: By artifact (template) name.
+    artifacts_statuses: dict[str, TrailArtifactStatus]
+
+
+@dataclass(frozen=True, kw_only=True)
+class TrailCommit(_Record):
+    """The commit a trail was begun from."""
+
+    sha1: str
+    message: str
+    author: str
+    branch: str | None
+    timestamp: float | None
+    url: str | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class TrailEvent(_Record):
+    """One event of a trail; ``other`` holds the event's remaining wire fields."""
+
+    _WIRE: ClassVar[dict[str, str]] = {"type": "event_type"}
+    _EXTRA: ClassVar[str | None] = "other"
+
+    event_type: str | None
+    timestamp: float | None
+    other: dict[str, Any]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Trail(_Record):
+    """A trail, as ``kosli get trail`` reads it."""
+
+    name: str
+    flow: str | None
+    description: str | None
+    compliance_state: str | None
+    is_compliant: bool | None
+    compliance_status: TrailComplianceStatus | None
+    git_commit_info: TrailCommit | None
+    origin_url: str | None
+    user_data: Any
+    created_at: float | None
+    last_modified_at: float | None
+    html_url: str | None
+    events: list[TrailEvent] | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class TrailSummary(_Record):
+    """One trail of ``list trails``."""
+
+    name: str
+    description: str | None
+    compliance_state: str | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class TrailList(_Record):
+    """A page of ``kosli list trails``."""
+
+    trails: list[TrailSummary]
+    pagination: Pagination | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class SnapshotAnnotation(_Record):
+    """How an artifact changed in a snapshot (``started``, ``scaled``, ...)."""
+
+    _WIRE: ClassVar[dict[str, str]] = {"type": "change"}
+
+    change: str
+    was: int
+    now: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class SnapshotArtifact(_Record):
+    """One artifact of a reported snapshot."""
+
+    _WIRE: ClassVar[dict[str, str]] = {"creationTimestamp": "creation_timestamps"}
+
+    name: str
+    fingerprint: str
+    flow_name: str | None
+    compliant: bool | None
+    deployments: list[Any]
+    git_commit: str | None
+    commit_url: str | None
+    creation_timestamps: list[float]
+    pods: dict[str, Any]
+    annotation: SnapshotAnnotation | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class RunningArtifact(_Record):
+    """One artifact running in an environment: the unit of drift and of the deploy check."""
+
+    name: str
+    fingerprint: str
+    instances: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class EnvironmentSnapshot(_Record):
+    """One reported snapshot of an environment, as ``kosli get snapshot`` reads it;
+    ``running`` is what it shows running (for ``kosli.diff_running``)."""
+
+    _WIRE: ClassVar[dict[str, str]] = {"type": "env_type"}
+
+    index: int
+    timestamp: float
+    env_type: str
+    user_id: str | None
+    user_name: str | None
+    compliant: bool | None
+    html_url: str | None
+    artifacts: list[SnapshotArtifact]
+    running: list[RunningArtifact]
+
+
+@dataclass(frozen=True, kw_only=True)
+class SnapshotSummary(_Record):
+    """One snapshot of ``kosli list snapshots``."""
+
+    _WIRE: ClassVar[dict[str, str]] = {"from": "from_"}
+
+    index: int
+    #: When it became the latest (Unix seconds; ``from`` on the wire, a Python keyword).
+    from_: float
+    #: When it stopped being the latest (0 while it is).
+    to: float
+    duration: float
+    compliant: bool | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class EnvironmentEvent(_Record):
+    """One event of ``kosli log environment``."""
+
+    snapshot_index: int
+    artifact_name: str
+    sha256: str
+    description: str
+    reported_at: float
+    pipeline: str | None
+    environment_name: str | None
+    flow: str | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class DiffArtifact(_Record):
+    """An artifact on one side of ``kosli diff snapshots``."""
+
+    fingerprint: str
+    name: str
+    flow: str | None
+    commit_url: str | None
+    most_recent_timestamp: float | None
+    instance_count: int
+    pods: list[str]
+    #: In ``changed``: the instances in the first and the second snapshot.
+    s1_instance_count: int | None
+    s2_instance_count: int | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class DiffSide(_Record):
+    """The artifacts only in one snapshot."""
+
+    snapshot_id: str
+    artifacts: list[DiffArtifact]
+
+
+@dataclass(frozen=True, kw_only=True)
+class SnapshotDiff(_Record):
+    """The server's diff of two snapshots (``kosli diff snapshots``); ``drift`` is the same
+    difference as local drift events."""
+
+    _WIRE: ClassVar[dict[str, str]] = {"not-changed": "not_changed"}
+
+    snappish1: DiffSide
+    snappish2: DiffSide
+    changed: DiffSide
+    not_changed: DiffSide
+    drift: Drift
+
+
+@dataclass(frozen=True, kw_only=True)
+class DriftEvent(_Record):
+    """One change between two snapshots: ``kind`` is ``added``, ``removed`` (with
+    ``artifact``), ``changed`` (fingerprints and instances) or ``scaled`` (instances)."""
+
+    kind: str
+    name: str
+    #: The event in words.
+    description: str
+    artifact: RunningArtifact | None
+    fingerprint: str | None
+    from_fingerprint: str | None
+    to_fingerprint: str | None
+    from_instances: int | None
+    to_instances: int | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Drift(_Record):
+    """The changes between two snapshots, and what runs as before."""
+
+    events: list[DriftEvent]
+    unchanged: list[RunningArtifact]
+
+
+# --- policies ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class PolicyVersion(_Record):
+    """One version of an environment policy."""
+
+    version: int | None
+    policy_yaml: str
+    comment: str | None
+    created_at: float | None
+    created_by: str | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Policy(_Record):
+    """An environment policy, as ``kosli get policy`` reads it."""
+
+    name: str
+    description: str | None
+    created_at: float | None
+    #: The environments it is attached to.
+    consuming_envs: list[str]
+    #: Oldest first.
+    versions: list[PolicyVersion]
+
+
+@dataclass(frozen=True, kw_only=True)
+class PolicyDecision(_Record):
+    """What a Rego policy decided (``kosli evaluate``): ``violations`` only when denied."""
+
+    allow: bool
+    violations: list[str] | None
+    #: The CLI's output of the decision (``output="table"`` or ``"json"``).
+    output: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class GateRuleResult(_Record):
+    """One rule of a local gate, evaluated."""
+
+    policy: str
+    #: The rule's type (``test-evidence``, ``security-scan``, ``code-review``, ``attestation``).
+    rule: str
+    passed: bool
+    reason: str | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class GateVerdict(_Record):
+    """A local gate's decision: ``allowed`` only when every rule passed; ``reasons`` has one
+    line per failed rule."""
+
+    allowed: bool
+    results: list[GateRuleResult]
+    reasons: list[str]
+
+
+# --- deployments and the snapshot loop --------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class DeployReport(_Record):
+    """What a guarded deployment did after its step succeeded: the snapshot's outcome and
+    whether the artifact runs (``verification``: ``running``, ``running_as`` (under
+    ``running_as`` names) or ``not_running``)."""
+
+    environment: str
+    artifact: ArtifactRef
+    running: list[RunningArtifact]
+    outcome: Outcome
+    verification: str
+    running_as: list[str]
+    instances: int
+    #: The verification in words.
+    message: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class SnapshotTick(_Record):
+    """One tick of a snapshot loop: what ran and the report's outcome, or the ``error``."""
+
+    slot: int
+    number: int
+    running: list[RunningArtifact]
+    outcome: Outcome | None
+    #: The change since the previous tick (``None`` on the first, or after a failure).
+    drift: Drift | None
+    error: BaseException | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class LoopSummary(_Record):
+    """What a snapshot loop did."""
+
+    ticks: int
+    sent: int
+    queued: int
+    failed: int
+    #: Ticks skipped because a collection overran its slot.
+    skipped: int
+
+
+# --- external evidence (pull requests) --------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReviewApprover(_Record):
+    """A review of a pull request found at its provider."""
+
+    username: str
+    state: str
+    timestamp: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReviewCommit(_Record):
+    """A commit of a pull request found at its provider."""
+
+    sha1: str
+    message: str
+    author: str
+    author_username: str
+    timestamp: int
+    branch: str
+    url: str
+    verified: bool | None
+    signature_state: str | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReviewPullRequest(_Record):
+    """A pull (merge) request found at its provider, as the CLI attests it."""
+
+    merge_commit: str
+    url: str
+    state: str
+    approvers: list[ReviewApprover] | None
+    author: str
+    created_at: int
+    merged_at: int | None
+    title: str
+    head_ref: str
+    base_ref: str
+    commits: list[ReviewCommit]
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReviewApprovals(_Record):
+    """The approvals of one pull request (what a gate's ``code-review`` rule reads)."""
+
+    url: str
+    count: int
+    approvers: list[str]
+
+
+@dataclass(frozen=True, kw_only=True)
+class PullRequestEvidence(_Record):
+    """The pull requests of a commit at a provider (``github``, ``gitlab``, ``bitbucket``,
+    ``azure``)."""
+
+    provider: str
+    commit: str
+    pull_requests: list[ReviewPullRequest]
+    approvals: list[ReviewApprovals]
 
 
 # --- the journal ------------------------------------------------------------------------------

@@ -51,7 +51,10 @@ pub(crate) fn flow_record<'py>(py: Python<'py>, f: &Flow) -> PyResult<Bound<'py,
         .build()
 }
 
-fn pagination_record<'py>(py: Python<'py>, p: &Pagination) -> PyResult<Bound<'py, PyAny>> {
+pub(crate) fn pagination_record<'py>(
+    py: Python<'py>,
+    p: &Pagination,
+) -> PyResult<Bound<'py, PyAny>> {
     Record::new(py, "Pagination")
         .set("page", p.page)?
         .set("page_count", p.page_count)?
