@@ -44,6 +44,8 @@ fn _kosli(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<policy::PyGate>()?;
     m.add_class::<runtime::PyCollectedSnapshot>()?;
     m.add_class::<ops::deploy::PyPathsCollector>()?;
+    m.add_class::<ops::deploy::PyDockerCollector>()?;
+    m.add_class::<ops::deploy::PyK8sCollector>()?;
     m.add_class::<ops::deploy::PySnapshotLoop>()?;
     m.add_class::<ops::review::PyPrSource>()?;
     m.add_function(wrap_pyfunction!(policy::evaluate_input, m)?)?;
@@ -52,6 +54,7 @@ fn _kosli(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(runtime::collect_docker_snapshot, m)?)?;
     m.add_function(wrap_pyfunction!(runtime::collect_k8s_snapshot, m)?)?;
     m.add_function(wrap_pyfunction!(ops::history::diff_running, m)?)?;
+    m.add_function(wrap_pyfunction!(ops::reports::render_report, m)?)?;
     m.add_function(wrap_pyfunction!(error_classes, m)?)?;
     m.add_function(wrap_pyfunction!(operation_names, m)?)?;
     Ok(())

@@ -91,8 +91,20 @@ def fake_kosli_binary() -> Path:
 @pytest.fixture
 def fake_kosli() -> Iterator[FakeKosli]:
     """A fresh fake Kosli on a free port of 127.0.0.1, stopped afterwards."""
+    yield from running_fake_kosli()
+
+
+@pytest.fixture
+def report_kosli() -> Iterator[FakeKosli]:
+    """A fresh fake Kosli seeded with the compliance documents' week (org ``acme``:
+    tests/src/fake/seed_report.rs, numbers in tests/fixtures/report/README.md)."""
+    yield from running_fake_kosli("--seed-report")
+
+
+def running_fake_kosli(*args: str) -> Iterator[FakeKosli]:
+    """Runs `fake-kosli ARGS` on a free port until the generator is closed."""
     process = subprocess.Popen(
-        [str(fake_kosli_binary()), "--port", "0", "--stop-on-eof", "--max-seconds", "600"],
+        [str(fake_kosli_binary()), "--port", "0", "--stop-on-eof", "--max-seconds", "600", *args],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     assert process.stdout is not None and process.stdin is not None

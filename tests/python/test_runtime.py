@@ -255,6 +255,68 @@ def test_mutable_references_and_bad_arguments_are_refused_before_the_step(client
     assert calls == [] and api_requests(fake_kosli) == []
 
 
+def test_deploy_with_a_docker_collector_reports_only_after_a_step_that_succeeded(
+        client: kosli.Client, fake_kosli: FakeKosli, fake_service: Any, tmp_path: Path) -> None:  # fmt: skip
+    docker = engine(fake_service, tmp_path, "three_containers")
+    existing(client, fake_kosli, "prod-docker", "docker")
+    nginx = kosli.ArtifactRef("nginx:1.25", "e1" * 32, "docker")
+    collector = kosli.DockerCollector(docker_host=docker.url)
+    boom = RuntimeError("rollout failed")
+
+    def failing() -> None:
+        raise boom
+
+    with pytest.raises(RuntimeError) as e:
+        client.deploy("prod-docker", nginx, collector, failing)
+    assert e.value is boom
+    assert api_requests(fake_kosli) == [] and docker.requests() == [], "nothing asked, nothing reported"
+    calls: list[int] = []
+    report = client.deploy("prod-docker", nginx, collector, lambda: calls.append(1))
+    assert calls == [1]
+    assert (report.verification, report.instances, report.outcome.kind) == ("running", 1, "sent")
+    assert kosli.RunningArtifact(name="nginx:1.25", fingerprint="e1" * 32, instances=1) in report.running
+    # One snapshot: the same Engine calls and the same report as `snapshot docker`.
+    want = capture("snapshot_docker_debug")
+    assert kosli_calls(api_requests(fake_kosli)) == kosli_calls(want["kosli_requests"])
+    assert [(r["method"], r["target"]) for r in docker.requests()] == [
+        (r["method"], r["target"]) for r in want["runtime_requests"]]
+    # An image that is not running is caught after the (one) report.
+    fake_kosli.control("DELETE", "requests")
+    other = kosli.ArtifactRef("nginx:1.25", "f" * 64, "docker")
+    with pytest.raises(kosli.PolicyDeniedError):
+        client.deploy("prod-docker", other, collector, lambda: None)
+    assert len(api_requests(fake_kosli)) == 1
+
+
+def test_deploy_with_a_k8s_collector_snapshots_the_cluster_once(client: kosli.Client, fake_kosli: FakeKosli,
+                                                                fake_service: Any, tmp_path: Path) -> None:  # fmt: skip
+    kube, config = cluster(fake_service, tmp_path)
+    existing(client, fake_kosli, "prod-k8s", "K8S")
+    web = kosli.ArtifactRef("nginx:1.25", "a" * 64, "docker")
+    collector = kosli.K8sCollector(kubeconfig=config)
+    assert "K8s" in repr(collector)
+    with pytest.raises(ValueError):
+        client.deploy("prod-k8s", web, collector, lambda: int("not a number"))
+    assert api_requests(fake_kosli) == [] and kube.requests() == []
+    report = client.deploy("prod-k8s", web, collector, lambda: None)
+    assert report.verification == "running" and report.instances >= 1
+    # The report `snapshot k8s` sends for the whole cluster.
+    assert pods_by_report(api_requests(fake_kosli)) == pods_by_report(
+        capture("snapshot_k8s_cluster")["kosli_requests"])
+    with pytest.raises(TypeError):
+        client.deploy("prod-k8s", web, "k8s", lambda: None)  # type: ignore[arg-type]
+
+
+def test_the_snapshot_loop_takes_a_docker_collector(client: kosli.Client, fake_kosli: FakeKosli,
+                                                    fake_service: Any, tmp_path: Path) -> None:  # fmt: skip
+    docker = engine(fake_service, tmp_path, "three_containers")
+    existing(client, fake_kosli, "prod-docker", "docker")
+    loop = client.start_snapshot_loop("prod-docker", kosli.DockerCollector(docker_host=docker.url), max_ticks=1)
+    summary = loop.join(timeout=30)
+    assert summary is not None and (summary.ticks, summary.sent, summary.failed) == (1, 1, 0)
+    assert kosli_calls(api_requests(fake_kosli)) == kosli_calls(capture("snapshot_docker_debug")["kosli_requests"])
+
+
 # --- the snapshot loop ------------------------------------------------------------------------
 
 

@@ -20,6 +20,8 @@ from kosli._kosli import CollectedSnapshot as CollectedSnapshot
 from kosli._kosli import EvidenceSet as EvidenceSet
 from kosli._kosli import Gate as Gate
 from kosli._kosli import PathsCollector as PathsCollector
+from kosli._kosli import DockerCollector as DockerCollector
+from kosli._kosli import K8sCollector as K8sCollector
 from kosli._kosli import PrSource as PrSource
 from kosli._kosli import SnapshotLoop as SnapshotLoop
 from kosli._kosli import collect_docker_snapshot as collect_docker_snapshot
@@ -42,6 +44,23 @@ from kosli._kosli import fingerprint_dir as fingerprint_dir
 from kosli._kosli import fingerprint_file as fingerprint_file
 from kosli._kosli import parse_junit as parse_junit
 from kosli._kosli import parse_scan as parse_scan
+from kosli._records import AdoptionMetrics as AdoptionMetrics
+from kosli._records import AdoptionWindow as AdoptionWindow
+from kosli._records import AuditBuild as AuditBuild
+from kosli._records import AuditChecklist as AuditChecklist
+from kosli._records import AuditEvidence as AuditEvidence
+from kosli._records import AuditPresence as AuditPresence
+from kosli._records import AuditTrail as AuditTrail
+from kosli._records import ComplianceReport as ComplianceReport
+from kosli._records import ComplianceRow as ComplianceRow
+from kosli._records import ComplianceSummary as ComplianceSummary
+from kosli._records import DriftRecord as DriftRecord
+from kosli._records import DriftSummary as DriftSummary
+from kosli._records import DurationStats as DurationStats
+from kosli._records import EnvironmentAdoption as EnvironmentAdoption
+from kosli._records import EvidenceMetrics as EvidenceMetrics
+from kosli._records import Unknown as Unknown
+from kosli._records import UnreadArtifact as UnreadArtifact
 from kosli._records import DeployReport as DeployReport
 from kosli._records import DiffArtifact as DiffArtifact
 from kosli._records import DiffSide as DiffSide
@@ -166,6 +185,25 @@ __all__ = [
     "Pagination",
     "ParseError",
     "PathsCollector",
+    "DockerCollector",
+    "K8sCollector",
+    "AdoptionMetrics",
+    "AdoptionWindow",
+    "AuditBuild",
+    "AuditChecklist",
+    "AuditEvidence",
+    "AuditPresence",
+    "AuditTrail",
+    "ComplianceReport",
+    "ComplianceRow",
+    "ComplianceSummary",
+    "DriftRecord",
+    "DriftSummary",
+    "DurationStats",
+    "EnvironmentAdoption",
+    "EvidenceMetrics",
+    "Unknown",
+    "UnreadArtifact",
     "PendingRecord",
     "Policy",
     "PolicyDecision",

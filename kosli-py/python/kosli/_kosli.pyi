@@ -6,6 +6,9 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any, final
 
 from kosli._records import (
+    AdoptionMetrics,
+    AuditTrail,
+    ComplianceReport,
     Artifact,
     DeliveryFailure,
     DeployReport,
@@ -563,18 +566,19 @@ class Client:
         self,
         environment: str,
         artifact: ArtifactRef,
-        collector: PathsCollector,
+        collector: PathsCollector | DockerCollector | K8sCollector,
         step: Callable[[], object],
         *,
         on_mismatch: str = "fail",
         auto_environment: bool = False,
+        environment_description: str | None = None,
     ) -> DeployReport:
         """The deployment guard: ``step()`` here, then (only if it did not raise) snapshot and verify."""
 
     def start_snapshot_loop(
         self,
         environment: str,
-        collector: PathsCollector,
+        collector: PathsCollector | DockerCollector | K8sCollector,
         *,
         interval: float = 900.0,
         jitter: float = 0.0,
@@ -582,6 +586,23 @@ class Client:
         on_tick: Callable[[SnapshotTick], object] | None = None,
     ) -> SnapshotLoop:
         """Snapshots ``environment`` now and every ``interval`` seconds, on its own thread."""
+
+    # --- compliance documents
+    def compliance_report(self, flow: str, *, environments: Sequence[str] = ...) -> ComplianceReport:
+        """The compliance report of ``flow``: one row per artifact, and the counts."""
+
+    def audit_trail(self, flow: str, fingerprint: str, *, environments: Sequence[str] = ...) -> AuditTrail:
+        """The audit trail of one artifact: build, evidence, where it ran."""
+
+    def adoption_metrics(
+        self,
+        *,
+        since: float | None = None,
+        until: float | None = None,
+        environments: Sequence[str] = ...,
+        flows: Sequence[str] = ...,
+    ) -> AdoptionMetrics:
+        """Adoption metrics over a window (Unix seconds)."""
 
     # --- policies
     def create_policy(
@@ -948,6 +969,26 @@ class PathsCollector:
     def server(patterns: Sequence[str], *, excludes: Sequence[str] = ...) -> PathsCollector: ...
 
 @final
+class DockerCollector:
+    """What snapshots a Docker host (as ``snapshot_docker``), for ``deploy`` and the loop."""
+
+    def __new__(cls, *, docker_host: str | None = None) -> DockerCollector: ...
+
+@final
+class K8sCollector:
+    """What snapshots a Kubernetes cluster (as ``snapshot_k8s``), for ``deploy`` and the loop."""
+
+    def __new__(
+        cls,
+        *,
+        kubeconfig: str | os.PathLike[str] | None = None,
+        namespaces: Sequence[str] = ...,
+        namespaces_regex: Sequence[str] = ...,
+        exclude_namespaces: Sequence[str] = ...,
+        exclude_namespaces_regex: Sequence[str] = ...,
+    ) -> K8sCollector: ...
+
+@final
 class SnapshotLoop:
     """A snapshot loop on its own thread: ``stop()``, ``join()``; a context manager."""
 
@@ -1026,6 +1067,9 @@ def diff_running(
 ) -> Drift:
     """The local drift between two lists of running artifacts."""
 
+def _render_report(document: str, format: str) -> str:
+    """A compliance document (its JSON, with ``kind``) rendered by the core."""
+
 def _unsupported_rego_builtins() -> list[str]:
     """The Rego builtins the SDK refuses by name."""
 
@@ -1061,6 +1105,8 @@ __all__ = [
     "Gate",
     "CollectedSnapshot",
     "PathsCollector",
+    "DockerCollector",
+    "K8sCollector",
     "SnapshotLoop",
     "PrSource",
     "evaluate_input",
@@ -1069,4 +1115,5 @@ __all__ = [
     "collect_k8s_snapshot",
     "diff_running",
     "_unsupported_rego_builtins",
+    "_render_report",
 ]

@@ -9,31 +9,47 @@ gives them; ``None`` is a field the server left out or sent as ``null``.
 from __future__ import annotations
 
 import dataclasses
+import json
 import types
 import typing
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from kosli._kosli import ArtifactRef, Outcome
+from kosli._kosli import ArtifactRef, Outcome, _render_report
 
 __all__ = [
+    "AdoptionMetrics",
+    "AdoptionWindow",
     "Artifact",
     "ArtifactEvent",
     "ArtifactLocation",
     "ArtifactPage",
     "AttestationStatus",
+    "AuditBuild",
+    "AuditChecklist",
+    "AuditEvidence",
+    "AuditPresence",
+    "AuditTrail",
+    "ComplianceReport",
+    "ComplianceRow",
     "ComplianceStatus",
+    "ComplianceSummary",
     "DeliveryFailure",
     "DeployReport",
     "DiffArtifact",
     "DiffSide",
     "Drift",
     "DriftEvent",
+    "DriftRecord",
+    "DriftSummary",
+    "DurationStats",
     "Environment",
+    "EnvironmentAdoption",
     "EnvironmentEvent",
     "EnvironmentList",
     "EnvironmentPage",
     "EnvironmentSnapshot",
+    "EvidenceMetrics",
     "Flow",
     "FlowCompliance",
     "FlowList",
@@ -71,6 +87,8 @@ __all__ = [
     "TrailEvent",
     "TrailList",
     "TrailSummary",
+    "Unknown",
+    "UnreadArtifact",
     "Verdict",
 ]
 
@@ -129,6 +147,11 @@ def _convert(hint: Any, value: Any) -> Any:
     origin = typing.get_origin(hint)
     if origin in (typing.Union, types.UnionType):
         options = [a for a in typing.get_args(hint) if a is not type(None)]
+        if Unknown in options:
+            # A report's value Kosli could not give: `{"unknown": "<reason>"}` on the wire.
+            if isinstance(value, dict) and list(value) == ["unknown"]:
+                return Unknown(reason=value["unknown"])
+            options.remove(Unknown)
         return _convert(options[0], value) if len(options) == 1 else value
     if origin is list:
         (item,) = typing.get_args(hint)
@@ -715,6 +738,262 @@ class LoopSummary(_Record):
     failed: int
     #: Ticks skipped because a collection overran its slot.
     skipped: int
+
+
+# --- compliance documents ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class Unknown(_Record):
+    """A value of a compliance document that Kosli's reads could not give, and why (documents
+    never guess). Its ``to_dict()`` is the document's JSON for it: ``{"unknown": reason}``."""
+
+    reason: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"unknown": self.reason}
+
+    def __str__(self) -> str:
+        return f"unknown ({self.reason})"
+
+
+class _Document(_Record):
+    """A compliance document: ``render()`` gives the core's rendering of it."""
+
+    #: The document's kind in ``kosli_core::report::Document``.
+    _KIND: ClassVar[str] = ""
+
+    def render(self, format: str = "markdown") -> str:
+        """The document as ``"markdown"`` (or ``"md"``), ``"json"`` (what ``to_dict()`` holds,
+        pretty-printed) or ``"csv"`` (the compliance report only), rendered by the core."""
+        return _render_report(json.dumps({"kind": self._KIND, **self.to_dict()}), format)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ComplianceRow(_Record):
+    """One artifact of a compliance report."""
+
+    artifact: str
+    fingerprint: str
+    trail: str | Unknown
+    #: When it was reported (Unix seconds).
+    created_at: float | None
+    git_commit: str | None
+    #: Kosli's verdict (``assert artifact --flow``).
+    compliant: bool | Unknown
+    #: Attestations its trail holds for it (its own and the trail's).
+    attestations: int | Unknown
+    #: Attestations the template expects that were not reported.
+    missing: list[str] | Unknown
+    #: Attestations reported but not compliant.
+    failing: list[str] | Unknown
+    #: Environments whose latest snapshot runs it.
+    environments: list[str]
+
+
+@dataclass(frozen=True, kw_only=True)
+class ComplianceSummary(_Record):
+    """The counts of a compliance report."""
+
+    artifacts: int
+    compliant: int
+    non_compliant: int
+    unknown: int
+    #: Running in at least one environment checked.
+    running: int
+    running_non_compliant: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class ComplianceReport(_Document):
+    """The compliance report of a flow (``Client.compliance_report``): one row per artifact,
+    newest first."""
+
+    _KIND: ClassVar[str] = "compliance"
+
+    flow: str
+    #: The environments checked for running artifacts.
+    environments: list[str]
+    summary: ComplianceSummary
+    rows: list[ComplianceRow]
+
+
+@dataclass(frozen=True, kw_only=True)
+class AuditBuild(_Record):
+    """How an audited artifact was built."""
+
+    git_commit: str | Unknown
+    commit_url: str | Unknown
+    build_url: str | Unknown
+    repo_url: str | Unknown
+    commit_author: str | Unknown
+
+
+@dataclass(frozen=True, kw_only=True)
+class AuditChecklist(_Record):
+    """The state of each required kind of evidence: ``compliant``, ``non_compliant``,
+    ``missing`` or ``none_recorded``."""
+
+    test: str
+    security: str
+    review: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class AuditEvidence(_Record):
+    """One attestation of an audited artifact, expected or reported."""
+
+    name: str
+    #: ``test``, ``security``, ``review`` or ``other``.
+    kind: str
+    attestation_type: str | None
+    #: ``trail`` or ``artifact``.
+    level: str
+    #: ``COMPLETE``, ``MISSING``, ...
+    status: str
+    compliant: bool | None
+    reported_at: float | None
+    #: What it says (``None``: nothing to read; unknown: its details could not be read).
+    details: str | Unknown | None
+    url: str | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class AuditPresence(_Record):
+    """Where an audited artifact ran."""
+
+    environment: str
+    #: The names it ran under there.
+    ran_as: list[str]
+    #: The first snapshot running it: its time (Unix seconds) and number.
+    first_seen: float
+    first_snapshot: int
+    reported_by: str | None
+    running_now: bool
+    #: The environment's latest report while it runs, else the snapshot that no longer had it.
+    last_seen: float | Unknown
+    #: How many separate times it started running there.
+    deployments: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class AuditTrail(_Document):
+    """The audit trail of one artifact (``Client.audit_trail``)."""
+
+    _KIND: ClassVar[str] = "audit"
+
+    flow: str
+    fingerprint: str
+    artifact: str
+    trail: str | Unknown
+    created_at: float | Unknown
+    compliant: bool | Unknown
+    html_url: str | None
+    build: AuditBuild
+    checklist: AuditChecklist | Unknown
+    #: Every attestation, the trail's first.
+    evidence: list[AuditEvidence] | Unknown
+    environments: list[AuditPresence]
+    #: The environments looked in.
+    environments_checked: list[str]
+
+
+@dataclass(frozen=True, kw_only=True)
+class AdoptionWindow(_Record):
+    """The window of adoption metrics (Unix seconds; ``until`` excluded)."""
+
+    since: float
+    until: float
+
+
+@dataclass(frozen=True, kw_only=True)
+class EnvironmentAdoption(_Record):
+    """The adoption metrics of one environment."""
+
+    environment: str
+    snapshots: int
+    running_artifacts: int
+    with_provenance: int
+    deployments: int
+    tracked_deployments: int
+    drift_events: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class UnreadArtifact(_Record):
+    """An artifact whose evidence (or build time) could not be read, and why."""
+
+    flow: str
+    fingerprint: str
+    reason: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class EvidenceMetrics(_Record):
+    """Evidence per artifact with provenance."""
+
+    artifacts: int
+    attestations: int
+    average: float | Unknown
+    unread: list[UnreadArtifact]
+
+
+@dataclass(frozen=True, kw_only=True)
+class DriftRecord(_Record):
+    """One drift event of the window: the snapshot that shows it and whether its artifact has
+    provenance (``tracked``)."""
+
+    environment: str
+    snapshot: int
+    timestamp: float
+    tracked: bool
+    event: DriftEvent
+
+
+@dataclass(frozen=True, kw_only=True)
+class DriftSummary(_Record):
+    """The drift events of the window, counted."""
+
+    total: int
+    added: int
+    removed: int
+    changed: int
+    scaled: int
+    #: Events about artifacts without provenance.
+    untracked: int
+    events: list[DriftRecord]
+
+
+@dataclass(frozen=True, kw_only=True)
+class DurationStats(_Record):
+    """How many durations, their median and 90th percentile (nearest rank), in seconds."""
+
+    samples: int
+    median_seconds: float | Unknown
+    p90_seconds: float | Unknown
+
+
+@dataclass(frozen=True, kw_only=True)
+class AdoptionMetrics(_Document):
+    """Adoption metrics over a window (``Client.adoption_metrics``); the definitions are
+    ``kosli_core::report::AdoptionMetrics``'s."""
+
+    _KIND: ClassVar[str] = "adoption"
+
+    window: AdoptionWindow
+    #: The flows provenance had to be in (empty: any).
+    flows: list[str]
+    environments: list[EnvironmentAdoption]
+    running_artifacts: int
+    with_provenance: int
+    provenance_share: float | Unknown
+    deployments: int
+    tracked_deployments: int
+    tracked_deployment_share: float | Unknown
+    evidence: EvidenceMetrics
+    build_to_deploy: DurationStats
+    build_to_deploy_unread: list[UnreadArtifact]
+    drift: DriftSummary
 
 
 # --- external evidence (pull requests) --------------------------------------------------------

@@ -1,6 +1,7 @@
 //! The deployment guard (`Client.deploy`: a Python callable as the deploy step) and the
 //! snapshot loop (`Client.start_snapshot_loop`, a `SnapshotLoop` handle with `stop()`), over
-//! `kosli_core::deploy`, with `PathsCollector` (server environments) as the collector.
+//! `kosli_core::deploy`, with `PathsCollector` (server environments), `DockerCollector` or
+//! `K8sCollector` (the runtime snapshots of `snapshot docker|k8s`) as the collector.
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -9,9 +10,10 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use kosli_core::deploy::{
-    DeployReport, Deployment, LoopSummary, Mismatch, PathsCollector, Schedule, StopSignal, Tick,
-    Verification,
+    Collector, DeployReport, Deployment, LoopSummary, Mismatch, PathsCollector, Schedule,
+    StopSignal, Tick, Verification,
 };
+use kosli_core::snapshot::{self, K8sOptions};
 use pyo3::exceptions::{PyRuntimeError, PyTypeError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
@@ -24,6 +26,7 @@ use crate::convert::invalid;
 use crate::errors::{to_py_err, IntoPyResult};
 use crate::outcome::PyOutcome;
 use crate::records::{build_from, list_from_serde};
+use crate::runtime::{docker_options, selector};
 
 /// How often a waiting `join` checks for Ctrl-C.
 const TICK: Duration = Duration::from_millis(100);
@@ -58,6 +61,94 @@ impl PyPathsCollector {
 
     fn __repr__(&self) -> String {
         format!("PathsCollector({:?})", self.0)
+    }
+}
+
+/// What takes the snapshot of a Docker host after a deployment (and on each tick of a loop):
+/// the running containers, as `kosli snapshot docker` reports them.
+#[pyclass(module = "kosli", name = "DockerCollector", frozen)]
+pub struct PyDockerCollector(snapshot::Collector);
+
+#[pymethods]
+impl PyDockerCollector {
+    /// The Docker Engine at `docker_host` (`unix:///path`, `tcp://host:port`), else
+    /// `$DOCKER_HOST`, else the default socket.
+    #[new]
+    #[pyo3(signature = (*, docker_host = None))]
+    fn new(docker_host: Option<String>) -> PyDockerCollector {
+        PyDockerCollector(snapshot::Collector::Docker(docker_options(docker_host)))
+    }
+
+    fn __repr__(&self) -> String {
+        format!("DockerCollector({:?})", self.0)
+    }
+}
+
+/// What takes the snapshot of a Kubernetes cluster after a deployment (and on each tick of a
+/// loop): the running pods, as `kosli snapshot k8s` reports them.
+#[pyclass(module = "kosli", name = "K8sCollector", frozen)]
+pub struct PyK8sCollector(snapshot::Collector);
+
+#[pymethods]
+impl PyK8sCollector {
+    /// The cluster of `kubeconfig` (else `~/.kube/config`, else in-cluster credentials): every
+    /// namespace, or `namespaces` / `namespaces_regex`, or all but `exclude_namespaces` /
+    /// `exclude_namespaces_regex`.
+    #[new]
+    #[pyo3(signature = (*, kubeconfig = None, namespaces = Vec::new(),
+        namespaces_regex = Vec::new(), exclude_namespaces = Vec::new(),
+        exclude_namespaces_regex = Vec::new()))]
+    fn new(
+        kubeconfig: Option<PathBuf>,
+        namespaces: Vec<String>,
+        namespaces_regex: Vec<String>,
+        exclude_namespaces: Vec<String>,
+        exclude_namespaces_regex: Vec<String>,
+    ) -> PyK8sCollector {
+        PyK8sCollector(snapshot::Collector::K8s(K8sOptions {
+            kubeconfig,
+            selector: selector(
+                namespaces,
+                namespaces_regex,
+                exclude_namespaces,
+                exclude_namespaces_regex,
+            ),
+        }))
+    }
+
+    fn __repr__(&self) -> String {
+        format!("K8sCollector({:?})", self.0)
+    }
+}
+
+/// The collector a Python caller gave, owned (to use without the GIL).
+enum AnyCollector {
+    Paths(PathsCollector),
+    Runtime(snapshot::Collector),
+}
+
+impl AnyCollector {
+    /// A `PathsCollector`, `DockerCollector` or `K8sCollector`; anything else is a
+    /// `TypeError`.
+    fn from_py(collector: &Bound<'_, PyAny>) -> PyResult<AnyCollector> {
+        if let Ok(c) = collector.cast::<PyPathsCollector>() {
+            Ok(AnyCollector::Paths(c.get().0.clone()))
+        } else if let Ok(c) = collector.cast::<PyDockerCollector>() {
+            Ok(AnyCollector::Runtime(c.get().0.clone()))
+        } else if let Ok(c) = collector.cast::<PyK8sCollector>() {
+            Ok(AnyCollector::Runtime(c.get().0.clone()))
+        } else {
+            Err(PyTypeError::new_err(
+                "collector must be a kosli.PathsCollector, DockerCollector or K8sCollector",
+            ))
+        }
+    }
+
+    fn as_dyn(&self) -> &dyn Collector {
+        match self {
+            AnyCollector::Paths(c) => c,
+            AnyCollector::Runtime(c) => c,
+        }
     }
 }
 
@@ -261,40 +352,45 @@ fn poisoned() -> PyErr {
 impl PyClient {
     /// The deployment guard: deploys `artifact` (the `ArtifactRef` attested at build time) to
     /// `environment` by calling `step()` on this thread (it succeeds unless it raises), and
-    /// only if it succeeded snapshots the environment with `collector`, reports the snapshot,
+    /// only if it succeeded snapshots the environment with `collector` (a `PathsCollector`,
+    /// `DockerCollector` or `K8sCollector`), reports the snapshot,
     /// and checks that the artifact runs there. A mutable reference (`:latest`, an untagged
     /// image) is refused before the step (`InvalidInputError`). A step that raises reports
     /// nothing and its exception is re-raised as is. An artifact not found running is a
     /// `PolicyDeniedError` (with `on_mismatch="warn"`: a report saying so).
     #[pyo3(signature = (environment, artifact, collector, step, *, on_mismatch = "fail",
-        auto_environment = false))]
+        auto_environment = false, environment_description = None))]
     #[allow(clippy::too_many_arguments, reason = "Python keyword arguments")]
     fn deploy<'py>(
         &self,
         py: Python<'py>,
         environment: String,
         artifact: PyRef<'py, PyArtifactRef>,
-        collector: PyRef<'py, PyPathsCollector>,
+        collector: Bound<'py, PyAny>,
         step: Bound<'py, PyAny>,
         on_mismatch: &str,
         auto_environment: bool,
+        environment_description: Option<String>,
     ) -> PyResult<Bound<'py, PyAny>> {
+        let collector = AnyCollector::from_py(&collector)?;
         if !step.is_callable() {
             return Err(PyTypeError::new_err(
                 "step must be callable (it deploys; it fails by raising)",
             ));
         }
-        let deployment = Deployment::new(environment, &artifact.0)
+        let mut deployment = Deployment::new(environment, &artifact.0)
             .into_py_result(py)?
             .on_mismatch(mismatch_arg(py, on_mismatch)?)
             .auto_environment(auto_environment);
-        let collector = collector.0.clone();
+        if let Some(text) = environment_description {
+            deployment = deployment.environment_description(text);
+        }
         let step = step.unbind();
         let client = self.blocking().clone();
         // The step runs here, on the caller's thread, taking the GIL back for itself; the
         // snapshot after it runs without the GIL.
         let result = py.detach(|| {
-            client.deploy(&deployment, &collector, || {
+            client.deploy(&deployment, collector.as_dyn(), || {
                 Python::attach(|py| step.call0(py).map(drop))
             })
         });
@@ -320,7 +416,7 @@ impl PyClient {
         &self,
         py: Python<'_>,
         environment: String,
-        collector: PyRef<'_, PyPathsCollector>,
+        collector: Bound<'_, PyAny>,
         interval: f64,
         jitter: f64,
         max_ticks: Option<u64>,
@@ -352,7 +448,7 @@ impl PyClient {
             }
             _ => None,
         };
-        let collector = collector.0.clone();
+        let collector = AnyCollector::from_py(&collector)?;
         let client = self.blocking().clone();
         let stop = StopSignal::new();
         let for_loop = stop.clone();
@@ -369,7 +465,7 @@ impl PyClient {
                 };
                 let result = client.snapshot_loop(
                     &environment,
-                    &collector,
+                    collector.as_dyn(),
                     &schedule,
                     &for_loop,
                     &mut observe,

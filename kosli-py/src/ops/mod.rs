@@ -17,6 +17,7 @@ pub(crate) mod flows;
 pub(crate) mod history;
 pub(crate) mod journal;
 mod policies;
+pub(crate) mod reports;
 pub(crate) mod review;
 mod snapshots;
 mod snapshots_runtime;

@@ -1,7 +1,8 @@
 //! `fake-kosli`: an in-memory Kosli API on 127.0.0.1, for the C, Python and example tests and
 //! for pointing the official CLI at.
 //!
-//! Usage: `fake-kosli [--port N] [--token T] [--seed FILE] [--max-seconds S]`. The first line on
+//! Usage: `fake-kosli [--port N] [--token T] [--seed FILE] [--seed-report] [--max-seconds S]`
+//! (`--seed-report`: the week of `kosli_tests::fake::seed_report`). The first line on
 //! stdout is the bound port (useful with `--port 0`). It stops after `--max-seconds` (default
 //! 3600), on Ctrl-C, or when its stdin reaches end of file if `--stop-on-eof` is given.
 #![allow(
@@ -18,7 +19,7 @@ use kosli_tests::fake::{FakeKosli, Options};
 
 fn usage() -> ExitCode {
     eprintln!(
-        "usage: fake-kosli [--port N] [--token T] [--seed FILE] [--max-seconds S] [--stop-on-eof]"
+        "usage: fake-kosli [--port N] [--token T] [--seed FILE] [--seed-report] [--max-seconds S] [--stop-on-eof]"
     );
     ExitCode::from(2)
 }
@@ -27,6 +28,7 @@ fn main() -> ExitCode {
     let mut options = Options::default();
     let mut max_seconds: u64 = 3600;
     let mut stop_on_eof = false;
+    let mut seed_report = false;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         let mut value = |name: &str| match args.next() {
@@ -55,6 +57,7 @@ fn main() -> ExitCode {
                         .map_err(|e| format!("--max-seconds: {e}"))?
                 }
                 "--stop-on-eof" => stop_on_eof = true,
+                "--seed-report" => seed_report = true,
                 "-h" | "--help" => return Err(String::new()),
                 other => return Err(format!("unknown argument {other:?}")),
             }
@@ -74,6 +77,9 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    if seed_report {
+        fake.with_store(kosli_tests::fake::seed_report::apply);
+    }
     println!("{}", fake.port());
     let _ = std::io::stdout().flush();
     eprintln!("fake-kosli: listening on {}", fake.url());
