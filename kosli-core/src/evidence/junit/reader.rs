@@ -81,7 +81,10 @@ pub(crate) fn read_suites<R: BufRead>(
     config.allow_dangling_amp = false;
     config.allow_unmatched_ends = false;
     config.expand_empty_elements = false;
-    config.trim_text(false);
+    // Text is never read (only its entity references are checked), so the whitespace between
+    // tags need not become events: quick-xml skips it while looking for the next `<`.
+    config.trim_text_start = true;
+    config.trim_text_end = false;
 
     let mut state = State {
         enc,
@@ -94,7 +97,6 @@ pub(crate) fn read_suites<R: BufRead>(
     };
     let mut buf = Vec::with_capacity(4096);
     loop {
-        let before = reader.buffer_position();
         // Matched in place (not bound first): moving the event out cost a stall per event.
         let result = match reader.read_event_into(&mut buf) {
             Ok(Event::Start(e)) => state.start(&e).map(|frame| state.open(frame, &e)),
@@ -105,10 +107,11 @@ pub(crate) fn read_suites<R: BufRead>(
             Ok(Event::End(e)) => match state.check_end(e.name().as_ref()) {
                 Ok(()) => state.end(visitor, out),
                 Err(message) => {
+                    // Go reports the line where it read the end tag's `>`.
                     return Err(Fail {
-                        offset: before,
+                        offset: reader.buffer_position().saturating_sub(1),
                         message,
-                    })
+                    });
                 }
             },
             Ok(Event::GeneralRef(r)) => check_reference(&r),

@@ -154,6 +154,22 @@ fn unwanted_values_are_judged_as_wanted_ones_are() {
 }
 
 #[test]
+fn a_mismatched_end_tag_is_reported_on_the_line_of_its_closing_bracket() {
+    // Observed from the CLI v2.43.1: both files fail "on line 6" (Go reads the whole end tag,
+    // then compares names), whatever whitespace or line breaks come before or inside it.
+    for xml in [
+        &b"<testsuites>\n<testsuite name=\"s\">\n<testcase>\n</testsuite\n\n>\n"[..],
+        b"<testsuites>\n<testsuite name=\"s\">\n<testcase>\n  \n\n  </testsuite>\n",
+    ] {
+        let err = parse_bytes(xml, None).unwrap_err().to_string();
+        assert!(
+            err.ends_with("line 6: element <testcase> closed by </testsuite>"),
+            "{err}"
+        );
+    }
+}
+
+#[test]
 fn errors_name_the_file_and_line() {
     let xml = b"<testsuites>\n  <testsuite name=\"s\">\n    <testcase>\n  </testsuite>\n";
     let err = parse_bytes(xml, Some(Path::new("r/bad.xml"))).unwrap_err();
