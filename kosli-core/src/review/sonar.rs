@@ -19,11 +19,11 @@ use crate::error::{Error, Result};
 pub struct SonarResults {
     /// The server's URL.
     pub server_url: String,
-    /// The CE task's id (left out when the analysis was found by project key and revision).
-    #[serde(default, skip_serializing_if = "String::is_empty")]
+    /// The CE task's id (`""` when no task of the analysis was found: the CLI sends it empty).
+    #[serde(default)]
     pub task_id: String,
-    /// The CE task's status (`SUCCESS`); left out without a task.
-    #[serde(default, skip_serializing_if = "String::is_empty")]
+    /// The CE task's status (`SUCCESS`); `""` without a task.
+    #[serde(default)]
     pub status: String,
     /// When the analysis ran, as Sonar writes it.
     pub analysed_at: String,
@@ -34,6 +34,9 @@ pub struct SonarResults {
     /// The branch, when the scan ran on one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub branch: Option<SonarBranch>,
+    /// The pull request, when the scan was found by `--pull-request`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pull_request: Option<String>,
     /// The quality gate's verdict.
     pub quality_gate: QualityGate,
 }
@@ -86,7 +89,8 @@ pub struct SonarSource {
     pub token: SecretString,
     /// `--sonar-ce-task-url`.
     pub ce_task_url: Option<String>,
-    /// `--sonar-working-dir` (its `report-task.txt`); used when no task URL or project key.
+    /// `--sonar-working-dir` (its `report-task.txt`); used when there is no task URL, and no
+    /// project key with a revision or pull request.
     pub working_dir: Option<String>,
     /// `--sonar-project-key`.
     pub project_key: Option<String>,
@@ -109,6 +113,7 @@ impl std::fmt::Debug for SonarSource {
             .field("project_key", &self.project_key)
             .field("revision", &self.revision)
             .field("branch", &self.branch)
+            .field("pull_request", &self.pull_request)
             .field("server_url", &self.server_url)
             .finish_non_exhaustive()
     }
@@ -153,12 +158,138 @@ impl Client {
         decode("SonarQube", &self.send_external(&request).await?)
     }
 
-    /// The scan's results, as `attest sonar` reads them.
+    /// The project's CE tasks (`/api/ce/activity?component=KEY`). The CLI carries on without
+    /// them when the call fails (observed: a 404 gives an empty task id and status).
+    async fn sonar_tasks(&self, source: &SonarSource, server: &str, key: &str) -> Vec<Value> {
+        let url = format!("{server}/api/ce/activity?component={}", escape_query(key));
+        match self.sonar_get(source, &url).await {
+            Ok(v) => Answer::new("SonarQube CE activity", &v)
+                .list("/tasks")
+                .to_vec(),
+            Err(e) => {
+                tracing::debug!(error = %e, "SonarQube CE activity unavailable; no task id");
+                Vec::new()
+            }
+        }
+    }
+
+    /// The quality gate at `query` (`analysisId=..` or `projectKey=..&pullRequest=..`).
+    async fn sonar_gate(
+        &self,
+        source: &SonarSource,
+        server: &str,
+        query: &str,
+    ) -> Result<QualityGate> {
+        let gate = self
+            .sonar_get(
+                source,
+                &format!("{server}/api/qualitygates/project_status?{query}"),
+            )
+            .await?;
+        let g = Answer::new("SonarQube quality gate", &gate);
+        let conditions = g
+            .list("/projectStatus/conditions")
+            .iter()
+            .map(|c| {
+                let c = Answer::new("SonarQube condition", c);
+                GateCondition {
+                    metric: c.text("/metricKey"),
+                    error_threshold: c.text("/errorThreshold"),
+                    operator: c.text("/comparator"),
+                    value: c.text("/actualValue"),
+                    status: c.text("/status"),
+                }
+            })
+            .collect();
+        Ok(QualityGate {
+            status: g.text("/projectStatus/status"),
+            conditions,
+        })
+    }
+
+    /// A pull request's scan by project key (observed: CE activity for the task whose
+    /// `pullRequest` matches, the project's pull requests for its analysis date and commit,
+    /// then the gate by `projectKey` and `pullRequest`); with a revision, the pull request's
+    /// commit must be it.
+    async fn sonar_pull_request(
+        &self,
+        source: &SonarSource,
+        server: &str,
+        key: &str,
+        pr: &str,
+    ) -> Result<SonarResults> {
+        let tasks = self.sonar_tasks(source, server, key).await;
+        let task = tasks
+            .iter()
+            .find(|t| t.get("pullRequest").and_then(Value::as_str) == Some(pr));
+        let list = self
+            .sonar_get(
+                source,
+                &format!(
+                    "{server}/api/project_pull_requests/list?project={}",
+                    escape_query(key)
+                ),
+            )
+            .await
+            .map_err(|e| match e {
+                Error::NotFound { .. } => Error::NotFound {
+                    message: format!("pull request {pr} not found for project {key} on {server}"),
+                },
+                other => other,
+            })?;
+        let found = Answer::new("SonarQube pull requests", &list)
+            .list("/pullRequests")
+            .iter()
+            .find(|p| p.get("key").and_then(Value::as_str) == Some(pr))
+            .ok_or_else(|| Error::NotFound {
+                message: format!("pull request {pr} not found for project {key} on {server}"),
+            })?;
+        let p = Answer::new("SonarQube pull request", found);
+        let revision = p.text("/commit/sha");
+        if let Some(want) = source.revision.as_deref().filter(|r| *r != revision) {
+            return Err(Error::NotFound {
+                message: format!("analysis for pull request {pr} of project {key} is of revision {revision}, not {want}.\nThe scan for that revision may still be being processed by SonarQube, try again later.\nOtherwise check the revision is correct"),
+            });
+        }
+        let quality_gate = self
+            .sonar_gate(
+                source,
+                server,
+                &format!(
+                    "projectKey={}&pullRequest={}",
+                    escape_query(key),
+                    escape_query(pr)
+                ),
+            )
+            .await?;
+        let t = task.map(|t| Answer::new("SonarQube CE task", t));
+        Ok(SonarResults {
+            server_url: server.to_string(),
+            task_id: t.as_ref().map(|t| t.text("/id")).unwrap_or_default(),
+            status: t.as_ref().map(|t| t.text("/status")).unwrap_or_default(),
+            analysed_at: p.text("/analysisDate"),
+            revision,
+            project: SonarProject {
+                url: format!("{server}/dashboard?id={}", escape_query(key)),
+                key: key.to_string(),
+            },
+            branch: None,
+            pull_request: Some(pr.to_string()),
+            quality_gate,
+        })
+    }
+
+    /// The scan's results, as `attest sonar` reads them: by `--sonar-ce-task-url`, by project
+    /// key with a revision (analyses, then CE activity for the analysis's task) or a pull
+    /// request, else by the working dir's `report-task.txt`.
     pub async fn sonar_results(&self, source: &SonarSource) -> Result<SonarResults> {
+        let by_key = source.ce_task_url.is_none()
+            && source.project_key.is_some()
+            && (source.revision.is_some() || source.pull_request.is_some());
         let mut ce_task_url = source.ce_task_url.clone();
         let mut server_url = None;
         let mut dashboard = None;
-        if ce_task_url.is_none() && source.project_key.is_none() {
+        if ce_task_url.is_none() && !by_key {
             let dir = source.working_dir.as_deref().unwrap_or(".scannerwork");
             for (k, v) in report_task(dir)? {
                 match k.as_str() {
@@ -168,6 +299,17 @@ impl Client {
                     _ => {}
                 }
             }
+            if ce_task_url.is_none() {
+                return Err(Error::invalid_input(
+                    "report-task.txt",
+                    format!("no ceTaskUrl in {dir}/report-task.txt"),
+                ));
+            }
+        }
+        if let (None, Some(pr)) = (&ce_task_url, &source.pull_request) {
+            let server = source.server_url.trim_end_matches('/');
+            let key = source.project_key.clone().unwrap_or_default();
+            return self.sonar_pull_request(source, server, &key, pr).await;
         }
         let (server, task_id, status, analysis_id, key, branch) = match &ce_task_url {
             Some(url) => {
@@ -200,9 +342,6 @@ impl Client {
         let mut query: Vec<(&str, String)> = vec![("project", key.clone()), ("ps", "500".into())];
         if let Some(b) = &branch {
             query.push(("branch", b.clone()));
-        }
-        if let Some(pr) = &source.pull_request {
-            query.push(("pullRequest", pr.clone()));
         }
         query.sort_by(|a, b| a.0.cmp(b.0));
         let q: Vec<String> = query
@@ -237,30 +376,30 @@ impl Client {
         };
         let a = Answer::new("SonarQube analysis", found);
         let analysis_key = a.text("/key");
-        let gate = self
-            .sonar_get(
+        // By key, the analysis's CE task (observed: asked after the analyses) gives the task
+        // id, status and branch; the task's branch wins over --sonar-branch.
+        let (task_id, status, branch) = if ce_task_url.is_none() {
+            let tasks = self.sonar_tasks(source, &server, &key).await;
+            match tasks.iter().find(|t| {
+                t.get("analysisId").and_then(Value::as_str) == Some(analysis_key.as_str())
+            }) {
+                Some(t) => {
+                    let t = Answer::new("SonarQube CE task", t);
+                    let task_branch = Some(t.text("/branch")).filter(|b| !b.is_empty());
+                    (t.text("/id"), t.text("/status"), task_branch.or(branch))
+                }
+                None => (task_id, status, branch),
+            }
+        } else {
+            (task_id, status, branch)
+        };
+        let quality_gate = self
+            .sonar_gate(
                 source,
-                &format!(
-                    "{server}/api/qualitygates/project_status?analysisId={}",
-                    escape_query(&analysis_key)
-                ),
+                &server,
+                &format!("analysisId={}", escape_query(&analysis_key)),
             )
             .await?;
-        let g = Answer::new("SonarQube quality gate", &gate);
-        let conditions = g
-            .list("/projectStatus/conditions")
-            .iter()
-            .map(|c| {
-                let c = Answer::new("SonarQube condition", c);
-                GateCondition {
-                    metric: c.text("/metricKey"),
-                    error_threshold: c.text("/errorThreshold"),
-                    operator: c.text("/comparator"),
-                    value: c.text("/actualValue"),
-                    status: c.text("/status"),
-                }
-            })
-            .collect();
         Ok(SonarResults {
             server_url: server.clone(),
             task_id,
@@ -273,10 +412,8 @@ impl Client {
                 key,
             },
             branch: branch.map(|name| SonarBranch { name }),
-            quality_gate: QualityGate {
-                status: g.text("/projectStatus/status"),
-                conditions,
-            },
+            pull_request: None,
+            quality_gate,
         })
     }
 }
