@@ -529,13 +529,27 @@ kosli_status kosli_config_set_timeouts(kosli_config *config,
 //    reported: the call returns `KOSLI_DEPLOY_STEP_FAILED` and `*step_code_out` holds the
 //    step's code.
 // 3. Only after it returned 0: the environment is snapshot with the collector of
-//    `collector_json` (one of `{"path": "/srv/app/app", "name": "app", "exclude": [...]}`
-//    as `kosli snapshot path`, `{"paths_file": "spec.yml"}` as `snapshot paths`, `{"server":
-//    ["/srv/*.jar"], "exclude": [...]}` as `snapshot server`), the snapshot is reported (a
-//    write: dry-run and the journal apply; `*outcome_out`), and the artifact's fingerprint is
-//    looked for among what runs. Not found is `KOSLI_POLICY_DENIED` naming what runs (with
-//    option `on_mismatch` `"warn"`: a warning in the log and `KOSLI_OK`); found under
-//    another name is `KOSLI_OK` with a warning.
+//    `collector_json`, one of:
+//    * `{"path": "/srv/app/app", "name": "app", "exclude": [...]}` as `kosli snapshot path`;
+//    * `{"paths_file": "spec.yml"}` as `snapshot paths`;
+//    * `{"server": ["/srv/*.jar"], "exclude": [...]}` as `snapshot server`;
+//    * `{"type": "docker", "docker_host": "unix:///var/run/docker.sock"}` as `snapshot
+//      docker` (`docker_host`: `unix:///path`, `tcp://host:port`; default `$DOCKER_HOST`,
+//      else the local socket): each running image with its repo digest;
+//    * `{"type": "k8s", "kubeconfig": "/path", "namespaces": [...], "namespaces_regex":
+//      [...], "exclude_namespaces": [...], "exclude_namespaces_regex": [...]}` as `snapshot
+//      k8s` (every key optional; the current context of `kubeconfig`, default
+//      `$HOME/.kube/config`, else in-cluster; an include and an exclude together are
+//      refused before the step runs; a regex that does not compile fails after it, before
+//      anything is reported): each pod's images with their digests.
+//
+//    The server shapes may also say `"type": "server"`. A key the chosen collector does not
+//    take, a value of the wrong type or another `type` is `KOSLI_INVALID_INPUT` naming the
+//    key, before the step runs. The snapshot is reported (a write: dry-run and the journal
+//    apply; `*outcome_out`) to an environment of the collector's type (`server`, `docker`,
+//    `K8S`), and the artifact's fingerprint is looked for among what runs. Not found is
+//    `KOSLI_POLICY_DENIED` naming what runs (with option `on_mismatch` `"warn"`: a warning
+//    in the log and `KOSLI_OK`); found under another name is `KOSLI_OK` with a warning.
 //
 // On `KOSLI_OK`, `*json_out` is the report: `{"environment", "artifact": {"name",
 // "fingerprint", "artifact_type"}, "running": [{"name", "fingerprint", "instances"}],

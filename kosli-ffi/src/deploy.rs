@@ -1,12 +1,18 @@
 //! The deployment guard (`kosli_core::deploy`): run the caller's deploy step, and only if it
 //! succeeded snapshot the environment and check that the artifact attested at build time runs
-//! there. A failed step reports nothing.
+//! there (a server's paths, a Docker host or a Kubernetes cluster). A failed step reports
+//! nothing.
 
 use std::ffi::{c_char, c_int, c_void};
 
+use std::path::PathBuf;
+
 use kosli_core::deploy::{
-    DeployError, DeployReport, Deployment, Mismatch, PathsCollector, Verification,
+    Collector, DeployError, DeployReport, Deployment, Mismatch, PathsCollector, Verification,
 };
+use kosli_core::fingerprint::image::DockerOptions;
+use kosli_core::snapshot;
+use kosli_core::snapshot::k8s::{K8sOptions, NamespaceSelector};
 use kosli_core::{ArtifactRef, ArtifactType};
 use serde_json::json;
 
@@ -30,9 +36,69 @@ fn invalid(what: &str, message: String) -> FfiError {
     FfiError::Core(kosli_core::Error::invalid_input(what, message))
 }
 
-/// The collector of `collector_json`: exactly one of `path` (with `name`), `paths_file`,
-/// `server`; `exclude` with `path` or `server`.
-fn collector(mut c: Options) -> Result<PathsCollector, FfiError> {
+/// The collector a C caller named: a server's paths, or a runtime (Docker host, cluster).
+enum AnyCollector {
+    Paths(PathsCollector),
+    Runtime(snapshot::Collector),
+}
+
+impl AnyCollector {
+    /// As the guard takes it.
+    fn as_dyn(&self) -> &dyn Collector {
+        match self {
+            AnyCollector::Paths(c) => c,
+            AnyCollector::Runtime(c) => c,
+        }
+    }
+}
+
+/// The collector of `collector_json`: with `type` `"docker"` (`docker_host`) or `"k8s"`
+/// (`kubeconfig` and the namespace keys of `kosli_client_snapshot_k8s`) a runtime; without
+/// `type` (or `"server"`) exactly one of `path` (with `name`), `paths_file`, `server`, and
+/// `exclude` with `path` or `server`. A key the chosen type does not take is named in the
+/// error (`Options::finish`).
+fn collector(mut c: Options) -> Result<AnyCollector, FfiError> {
+    match c.string("type")?.as_deref() {
+        None | Some("server") => paths_collector(c).map(AnyCollector::Paths),
+        Some("docker") => {
+            let docker = match c.string("docker_host")? {
+                Some(host) => DockerOptions::host(host),
+                None => DockerOptions::default(),
+            };
+            c.finish()?;
+            Ok(AnyCollector::Runtime(snapshot::Collector::Docker(docker)))
+        }
+        Some("k8s") => {
+            let kubeconfig = c.string("kubeconfig")?.map(PathBuf::from);
+            let selector = NamespaceSelector {
+                namespaces: c.strings("namespaces")?.unwrap_or_default(),
+                namespaces_regex: c.strings("namespaces_regex")?.unwrap_or_default(),
+                exclude_namespaces: c.strings("exclude_namespaces")?.unwrap_or_default(),
+                exclude_namespaces_regex: c
+                    .strings("exclude_namespaces_regex")?
+                    .unwrap_or_default(),
+            };
+            c.finish()?;
+            // An include and an exclude together are refused before the step runs.
+            selector.check_flags()?;
+            Ok(AnyCollector::Runtime(snapshot::Collector::K8s(
+                K8sOptions {
+                    kubeconfig,
+                    selector,
+                },
+            )))
+        }
+        Some(other) => Err(invalid(
+            "collector_json",
+            format!(
+                "collector_json: `type` must be \"server\", \"docker\" or \"k8s\", not {other:?}"
+            ),
+        )),
+    }
+}
+
+/// The server collector of `collector_json` (no `type`, or `"server"`).
+fn paths_collector(mut c: Options) -> Result<PathsCollector, FfiError> {
     let path = c.string("path")?;
     let name = c.string("name")?;
     let paths_file = c.string("paths_file")?;
@@ -94,13 +160,27 @@ fn report_json(r: &DeployReport) -> String {
 ///    reported: the call returns `KOSLI_DEPLOY_STEP_FAILED` and `*step_code_out` holds the
 ///    step's code.
 /// 3. Only after it returned 0: the environment is snapshot with the collector of
-///    `collector_json` (one of `{"path": "/srv/app/app", "name": "app", "exclude": [...]}`
-///    as `kosli snapshot path`, `{"paths_file": "spec.yml"}` as `snapshot paths`, `{"server":
-///    ["/srv/*.jar"], "exclude": [...]}` as `snapshot server`), the snapshot is reported (a
-///    write: dry-run and the journal apply; `*outcome_out`), and the artifact's fingerprint is
-///    looked for among what runs. Not found is `KOSLI_POLICY_DENIED` naming what runs (with
-///    option `on_mismatch` `"warn"`: a warning in the log and `KOSLI_OK`); found under
-///    another name is `KOSLI_OK` with a warning.
+///    `collector_json`, one of:
+///    * `{"path": "/srv/app/app", "name": "app", "exclude": [...]}` as `kosli snapshot path`;
+///    * `{"paths_file": "spec.yml"}` as `snapshot paths`;
+///    * `{"server": ["/srv/*.jar"], "exclude": [...]}` as `snapshot server`;
+///    * `{"type": "docker", "docker_host": "unix:///var/run/docker.sock"}` as `snapshot
+///      docker` (`docker_host`: `unix:///path`, `tcp://host:port`; default `$DOCKER_HOST`,
+///      else the local socket): each running image with its repo digest;
+///    * `{"type": "k8s", "kubeconfig": "/path", "namespaces": [...], "namespaces_regex":
+///      [...], "exclude_namespaces": [...], "exclude_namespaces_regex": [...]}` as `snapshot
+///      k8s` (every key optional; the current context of `kubeconfig`, default
+///      `$HOME/.kube/config`, else in-cluster; an include and an exclude together are
+///      refused before the step runs; a regex that does not compile fails after it, before
+///      anything is reported): each pod's images with their digests.
+///
+///    The server shapes may also say `"type": "server"`. A key the chosen collector does not
+///    take, a value of the wrong type or another `type` is `KOSLI_INVALID_INPUT` naming the
+///    key, before the step runs. The snapshot is reported (a write: dry-run and the journal
+///    apply; `*outcome_out`) to an environment of the collector's type (`server`, `docker`,
+///    `K8S`), and the artifact's fingerprint is looked for among what runs. Not found is
+///    `KOSLI_POLICY_DENIED` naming what runs (with option `on_mismatch` `"warn"`: a warning
+///    in the log and `KOSLI_OK`); found under another name is `KOSLI_OK` with a warning.
 ///
 /// On `KOSLI_OK`, `*json_out` is the report: `{"environment", "artifact": {"name",
 /// "fingerprint", "artifact_type"}, "running": [{"name", "fingerprint", "instances"}],
@@ -172,7 +252,7 @@ pub unsafe extern "C" fn kosli_client_deploy(
         let deployment = Deployment::new(environment, &artifact)?
             .on_mismatch(on_mismatch)
             .auto_environment(auto_environment);
-        let result = client.deploy(&deployment, &collector, || {
+        let result = client.deploy(&deployment, collector.as_dyn(), || {
             // SAFETY: the caller's function, called once on this thread with its own data.
             let code = unsafe { step(user_data) };
             *step_code = code;

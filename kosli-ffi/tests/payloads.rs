@@ -1804,3 +1804,192 @@ fn c_reports_match_the_rust_sdk() {
     assert!(out.is_null());
     unsafe { client::kosli_client_free(cl) };
 }
+
+/// A C deploy with `collector_json` and a step that succeeds (or fails with 3), returning
+/// the status and the report (or the status and `Null`).
+fn c_deploy(
+    cl: *mut kosli_client,
+    environment: &str,
+    fingerprint: &str,
+    collector: &str,
+    ok: bool,
+) -> (kosli_status, Value) {
+    unsafe extern "C" fn ok_step(_: *mut std::ffi::c_void) -> std::ffi::c_int {
+        0
+    }
+    unsafe extern "C" fn failing_step(_: *mut std::ffi::c_void) -> std::ffi::c_int {
+        3
+    }
+    let (mut code, mut outcome, mut json) = (-1, std::ptr::null_mut(), std::ptr::null_mut());
+    let status = unsafe {
+        deploy::kosli_client_deploy(
+            cl,
+            c(environment).as_ptr(),
+            c("nginx:1.25").as_ptr(),
+            c(fingerprint).as_ptr(),
+            c("docker").as_ptr(),
+            c(collector).as_ptr(),
+            c(r#"{"auto_environment": true}"#).as_ptr(),
+            Some(if ok { ok_step } else { failing_step }),
+            std::ptr::null_mut(),
+            &mut code,
+            &mut outcome,
+            &mut json,
+        )
+    };
+    assert_eq!(code, if ok { 0 } else { 3 });
+    if status != kosli_status::KOSLI_OK {
+        assert!(outcome.is_null() && json.is_null());
+        return (status, Value::Null);
+    }
+    unsafe {
+        assert_eq!(kosli_outcome_kind(outcome), KOSLI_OUTCOME_SENT);
+        kosli_outcome_free(outcome);
+        let text = CStr::from_ptr(json).to_str().unwrap().to_string();
+        common::kosli_string_free(json);
+        (status, serde_json::from_str(&text).unwrap())
+    }
+}
+
+#[test]
+fn c_deploys_with_runtime_collectors_send_what_the_rust_guard_sends() {
+    use kosli_core::deploy::{DeployError, Deployment};
+    use kosli_core::fingerprint::image::DockerOptions;
+    use kosli_core::snapshot::k8s::{K8sOptions, NamespaceSelector};
+    use kosli_core::snapshot::Collector;
+    use kosli_core::{ArtifactRef, ArtifactType};
+    use kosli_tests::fake_docker::FakeDocker;
+    use kosli_tests::fake_kube::FakeKube;
+
+    let docker = FakeDocker::start(
+        fixture("snapshots_runtime", "docker_states.json")["three_containers"].clone(),
+    )
+    .unwrap();
+    let fake = FakeKosli::start().unwrap();
+    let pair = Pair {
+        fake: &fake,
+        rust: rust_client(&fake),
+        c: c_client(&fake),
+    };
+    let cl = pair.c;
+    let nginx = "e1".repeat(32);
+    let artifact = |fp: &str| {
+        ArtifactRef::new(
+            "nginx:1.25",
+            fp.parse::<Fingerprint>().unwrap(),
+            ArtifactType::Docker,
+        )
+        .unwrap()
+    };
+    let guard = |env: &str, fp: &str| {
+        Deployment::new(env, &artifact(fp))
+            .unwrap()
+            .auto_environment(true)
+    };
+
+    // A failing step: neither asks the Engine nor reports.
+    let docker_json = format!(
+        r#"{{"type": "docker", "docker_host": "{}"}}"#,
+        docker.docker_host()
+    );
+    let asked = docker.requests().len();
+    let from_c = sent(&fake, "c", || {
+        let (status, _) = c_deploy(cl, "d1", &nginx, &docker_json, false);
+        assert_eq!(status, kosli_status::KOSLI_DEPLOY_STEP_FAILED);
+    });
+    assert_eq!(from_c, Vec::<Value>::new());
+    assert_eq!(docker.requests().len(), asked, "the Engine was asked");
+
+    // A succeeding step: the same environment check and the same one docker report.
+    let collector = Collector::Docker(DockerOptions::host(docker.docker_host()));
+    let engine_calls = |f: &dyn Fn()| {
+        let before = docker.requests().len();
+        f();
+        docker.requests()[before..]
+            .iter()
+            .map(|r| (r["method"].clone(), r["target"].clone()))
+            .collect::<Vec<_>>()
+    };
+    let mut c_engine = Vec::new();
+    let mut rust_engine = Vec::new();
+    pair.same(
+        "deploy docker",
+        || {
+            c_engine = engine_calls(&|| {
+                let (status, report) = c_deploy(cl, "d1", &nginx, &docker_json, true);
+                assert_eq!(status, kosli_status::KOSLI_OK, "{}", last_error());
+                assert_eq!(report["verification"], json!("running"));
+                assert_eq!(report["instances"], json!(1));
+            })
+        },
+        |r| {
+            rust_engine = engine_calls(&|| {
+                let report = r
+                    .deploy(&guard("d1", &nginx), &collector, || Ok::<(), ()>(()))
+                    .unwrap();
+                assert_eq!(report.running.len(), 2, "{:?}", report.running);
+            })
+        },
+    );
+    assert_eq!(c_engine, rust_engine);
+    assert!(!c_engine.is_empty());
+    let reports = sent(&fake, "c", || {
+        c_deploy(cl, "d1", &nginx, &docker_json, true);
+    });
+    assert_eq!(
+        reports.last().unwrap()["path"],
+        json!("/api/v2/environments/ORG/d1/report/docker")
+    );
+
+    // The wrong image: both report once, then refuse.
+    let other = "f".repeat(64);
+    pair.same(
+        "deploy docker, wrong image",
+        || {
+            let (status, _) = c_deploy(cl, "d1", &other, &docker_json, true);
+            assert_eq!(status, kosli_status::KOSLI_POLICY_DENIED);
+        },
+        |r| {
+            let e = r
+                .deploy(&guard("d1", &other), &collector, || Ok::<(), ()>(()))
+                .unwrap_err();
+            assert!(matches!(e, DeployError::NotRunning(_)), "{e:?}");
+        },
+    );
+
+    // A cluster, one namespace.
+    let token = "kube-token-abc";
+    let kube = FakeKube::start(
+        fixture("snapshots_runtime", "kube_states.json")["cluster"].clone(),
+        Some(token),
+    )
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let kubeconfig = dir.path().join("kubeconfig");
+    write_file(&kubeconfig, &kube.kubeconfig(token));
+    let k8s_json = format!(
+        r#"{{"type": "k8s", "kubeconfig": "{}", "namespaces_regex": ["^pro"]}}"#,
+        kubeconfig.display()
+    );
+    let k8s = Collector::K8s(K8sOptions {
+        kubeconfig: Some(kubeconfig.clone()),
+        selector: NamespaceSelector {
+            namespaces_regex: vec!["^pro".into()],
+            ..NamespaceSelector::default()
+        },
+    });
+    let in_cluster = "a".repeat(64);
+    pair.same(
+        "deploy k8s",
+        || {
+            let (status, report) = c_deploy(cl, "k1", &in_cluster, &k8s_json, true);
+            assert_eq!(status, kosli_status::KOSLI_OK, "{}", last_error());
+            assert_eq!(report["verification"], json!("running"));
+        },
+        |r| {
+            r.deploy(&guard("k1", &in_cluster), &k8s, || Ok::<(), ()>(()))
+                .unwrap();
+        },
+    );
+    unsafe { client::kosli_client_free(pair.c) };
+}
