@@ -20,6 +20,9 @@ use crate::provenance::RepoInfo;
 /// The evidence a [`ReviewAttestation`] carries.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+// One value per attestation, built once: boxing the Sonar results would save nothing that
+// matters and change the variant the C and Python bindings build.
+#[allow(clippy::large_enum_variant)]
 pub enum ReviewEvidence {
     /// `pull_request`: a provider's pull requests of the commit.
     PullRequests(PullRequestEvidence),

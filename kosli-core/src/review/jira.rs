@@ -121,6 +121,18 @@ impl JiraSource {
         keys.into_iter().collect()
     }
 
+    /// Whether `message` has the `--jira-trailer` line (the CLI warns when it has not);
+    /// `true` without a trailer.
+    pub fn has_trailer(&self, message: &str) -> bool {
+        let Some(trailer) = &self.trailer else {
+            return true;
+        };
+        let last = message.trim_end().rsplit("\n\n").next().unwrap_or_default();
+        last.lines()
+            .filter_map(|l| l.split_once(':'))
+            .any(|(k, _)| k.trim() == trailer)
+    }
+
     fn auth(&self) -> Option<String> {
         if let Some(pat) = &self.pat {
             return Some(format!("Bearer {}", pat.expose_secret()));
@@ -200,8 +212,86 @@ fn zero(z: Zero) -> Value {
     }
 }
 
+/// The fields the CLI's Jira client knows by name: a null one is left out of `issue_fields`,
+/// where an unknown (custom) field keeps its null (observed: jira_rich_fields).
+const KNOWN_FIELDS: &[&str] = &[
+    "expand",
+    "issuetype",
+    "project",
+    "environment",
+    "resolution",
+    "priority",
+    "resolutiondate",
+    "created",
+    "duedate",
+    "watches",
+    "assignee",
+    "updated",
+    "description",
+    "summary",
+    "creator",
+    "reporter",
+    "components",
+    "status",
+    "progress",
+    "aggregateprogress",
+    "timetracking",
+    "timespent",
+    "timeestimate",
+    "timeoriginalestimate",
+    "worklog",
+    "issuelinks",
+    "comment",
+    "fixVersions",
+    "versions",
+    "labels",
+    "subtasks",
+    "attachment",
+    "epic",
+    "sprint",
+    "parent",
+    "aggregatetimeoriginalestimate",
+    "aggregatetimespent",
+    "aggregatetimeestimate",
+];
+
+/// Whether the CLI leaves `field` with `value` out of `issue_fields`.
+fn dropped(field: &str, value: &Value) -> bool {
+    value.is_null() && KNOWN_FIELDS.contains(&field)
+}
+
+/// Whether `v` is a JSON zero value (`""`, `false`, `0`, null), which the CLI's client omits
+/// from an issue type.
+fn is_zero(v: &Value) -> bool {
+    match v {
+        Value::Null => true,
+        Value::Bool(b) => !b,
+        Value::String(s) => s.is_empty(),
+        Value::Number(n) => n.as_f64() == Some(0.0),
+        _ => false,
+    }
+}
+
 /// One field re-encoded as the CLI's client does (members sorted, as a Go map writes them).
+/// Observed (jira_rich_fields): an issue type loses its zero members (`"subtask": false`), a
+/// parent keeps only `id` and `key`.
 fn reencode(field: &str, value: &Value) -> Value {
+    if let (Some(obj), "issuetype") = (value.as_object(), field) {
+        return Value::Object(
+            obj.iter()
+                .filter(|(_, v)| !is_zero(v))
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+        );
+    }
+    if let (Some(obj), "parent") = (value.as_object(), field) {
+        return Value::Object(
+            obj.iter()
+                .filter(|(k, _)| *k == "id" || *k == "key")
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+        );
+    }
     let (Some(members), Some(obj)) = (typed_members(field), value.as_object()) else {
         return value.clone();
     };
@@ -260,7 +350,12 @@ impl Client {
                     let issue_fields = v
                         .get("fields")
                         .and_then(Value::as_object)
-                        .map(|f| f.iter().map(|(k, v)| (k.clone(), reencode(k, v))).collect())
+                        .map(|f| {
+                            f.iter()
+                                .filter(|(k, v)| !dropped(k, v))
+                                .map(|(k, v)| (k.clone(), reencode(k, v)))
+                                .collect()
+                        })
                         .unwrap_or_default();
                     out.push(JiraResult {
                         issue_id: key.clone(),
@@ -306,6 +401,9 @@ mod tests {
             t.references("ABC-1 title\n\nbody ABC-2\n\nRefs: XY-9", "ABC-3"),
             ["XY-9"]
         );
+        assert!(t.has_trailer("t\n\nRefs: XY-9"));
+        assert!(!t.has_trailer("t\n\nRefs XY-9"));
+        assert!(s.has_trailer("no trailer asked"));
     }
 
     #[test]
