@@ -138,7 +138,19 @@ impl SonarSource {
 /// Reads `key=value` lines of a `report-task.txt`.
 fn report_task(dir: &str) -> Result<Vec<(String, String)>> {
     let path = Path::new(dir).join("report-task.txt");
-    let text = std::fs::read_to_string(&path).map_err(|e| Error::io("open", &path, e))?;
+    // The CLI's message (observed: sonar_key_no_revision) says what else would do.
+    let text = std::fs::read_to_string(&path).map_err(|e| match Error::io("open", &path, e) {
+        Error::Io {
+            path,
+            message,
+            source,
+        } => Error::Io {
+            path,
+            message: format!("{message}. Check your working directory is set correctly. Alternatively provide the project key and either revision or pull-request ID for the scan to attest"),
+            source,
+        },
+        other => other,
+    })?;
     Ok(text
         .lines()
         .filter_map(|l| l.split_once('='))
