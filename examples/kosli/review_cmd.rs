@@ -12,7 +12,7 @@ use std::process::ExitCode;
 
 use kosli_core::blocking::Client;
 use kosli_core::provenance::{AttestationProvenance, GitRepo};
-use kosli_core::review::jira::JiraSource;
+use kosli_core::review::jira::{assert_issues, JiraSource};
 use kosli_core::review::sonar::SonarSource;
 use kosli_core::review::{PrSource, Provider, PullRequestEvidence, ReviewEvidence};
 use kosli_core::{Config, Error};
@@ -541,8 +541,7 @@ pub fn jira(args: &JiraArgs, ctx: &Context) -> ExitCode {
         ("commit", args.common.commit().is_some()),
         ("jira-base-url", args.jira_base_url.is_some()),
     ];
-    let empty = std::cell::Cell::new(false);
-    let missing = std::cell::RefCell::new(Vec::<String>::new());
+    let found = std::cell::RefCell::new(Vec::new());
     let code = run_attestation(
         &args.common,
         ctx,
@@ -567,15 +566,8 @@ pub fn jira(args: &JiraArgs, ctx: &Context) -> ExitCode {
                 eprintln!("[warning] trailer '{t}' was not found in the commit message");
             }
             let keys = source.references(&message, &branch);
-            empty.set(keys.is_empty());
             let results = lookup_client(config)?.jira_results(&source, &keys)?;
-            missing.replace(
-                results
-                    .iter()
-                    .filter(|r| !r.issue_exists)
-                    .map(|r| r.issue_id.clone())
-                    .collect(),
-            );
+            found.replace(results.clone());
             Ok(ReviewEvidence::Jira(results))
         },
         |a, dry| {
@@ -591,27 +583,16 @@ pub fn jira(args: &JiraArgs, ctx: &Context) -> ExitCode {
     );
     // As observed (tests/fixtures/review/jira): the attestation is sent first, then --assert
     // fails on no reference or on references Jira does not have.
-    let missing = missing.into_inner();
-    if code == ExitCode::SUCCESS && args.assert && (empty.get() || !missing.is_empty()) {
-        let label = format!(
-            "kosli attest jira{}{}",
-            flag_label("flow", args.common.flow()),
-            flag_label("trail", args.common.trail())
-        );
-        let where_ = match &args.jira_trailer {
-            Some(t) => format!("in trailer '{t}'"),
-            None => "in commit message or branch name".into(),
-        };
-        if empty.get() {
-            eprintln!("Error: [{label}] no Jira references are found {where_}");
-        } else {
-            let list: String = missing
-                .iter()
-                .map(|k| format!("\n\t{k}: issue not found"))
-                .collect();
-            eprintln!("Error: [{label}] missing Jira issues from references found {where_}{list}");
+    if code == ExitCode::SUCCESS && args.assert {
+        if let Err(e) = assert_issues(&found.into_inner(), args.jira_trailer.as_deref()) {
+            let label = format!(
+                "kosli attest jira{}{}",
+                flag_label("flow", args.common.flow()),
+                flag_label("trail", args.common.trail())
+            );
+            eprintln!("Error: [{label}] {e}");
+            return ExitCode::FAILURE;
         }
-        return ExitCode::FAILURE;
     }
     code
 }

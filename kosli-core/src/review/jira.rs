@@ -315,6 +315,35 @@ fn reencode(field: &str, value: &Value) -> Value {
     Value::Object(out)
 }
 
+/// `attest jira --assert`'s verdict on the issues found (checked after the attestation is
+/// sent, as the CLI does): [`Error::PolicyDenied`] with the CLI's message when the commit
+/// refers to no issue, or to issues Jira does not have (one reason per missing issue).
+pub fn assert_issues(results: &[JiraResult], trailer: Option<&str>) -> Result<()> {
+    let place = match trailer {
+        Some(t) => format!("in trailer '{t}'"),
+        None => "in commit message or branch name".to_string(),
+    };
+    if results.is_empty() {
+        return Err(Error::PolicyDenied {
+            message: format!("no Jira references are found {place}"),
+            reasons: vec!["no Jira references".into()],
+        });
+    }
+    let reasons: Vec<String> = results
+        .iter()
+        .filter(|r| !r.issue_exists)
+        .map(|r| format!("{}: issue not found", r.issue_id))
+        .collect();
+    if reasons.is_empty() {
+        return Ok(());
+    }
+    let list: String = reasons.iter().map(|r| format!("\n\t{r}")).collect();
+    Err(Error::PolicyDenied {
+        message: format!("missing Jira issues from references found {place}{list}"),
+        reasons,
+    })
+}
+
 impl Client {
     /// Reads each issue of `keys` from Jira (`issue_exists: false` for a 404).
     pub async fn jira_results(
@@ -404,6 +433,33 @@ mod tests {
         assert!(t.has_trailer("t\n\nRefs: XY-9"));
         assert!(!t.has_trailer("t\n\nRefs XY-9"));
         assert!(s.has_trailer("no trailer asked"));
+    }
+
+    #[test]
+    fn assert_issues_as_observed() {
+        let found = |id: &str, exists: bool| JiraResult {
+            issue_id: id.into(),
+            issue_url: String::new(),
+            issue_exists: exists,
+            issue_fields: Map::new(),
+        };
+        let e = assert_issues(&[], None).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::PolicyDenied);
+        assert_eq!(
+            e.to_string(),
+            "no Jira references are found in commit message or branch name"
+        );
+        assert_eq!(
+            assert_issues(&[], Some("Refs")).unwrap_err().to_string(),
+            "no Jira references are found in trailer 'Refs'"
+        );
+        assert_eq!(
+            assert_issues(&[found("A-1", true), found("A-8", false)], None)
+                .unwrap_err()
+                .to_string(),
+            "missing Jira issues from references found in commit message or branch name\n\tA-8: issue not found"
+        );
+        assert!(assert_issues(&[found("A-1", true)], None).is_ok());
     }
 
     #[test]
