@@ -83,7 +83,7 @@ impl NamespaceSelector {
 
     /// Checks the selector as the CLI checks its flags before it asks the cluster anything
     /// (`only one of --namespaces, --exclude-namespaces is allowed`). Regex syntax is checked
-    /// later, as the CLI does it: after the namespaces were listed ([`Self::compile_filter`]).
+    /// later, as the CLI does it: after the namespaces were listed (`compile_filter`).
     pub fn check_flags(&self) -> Result<()> {
         if let Some((a, b)) = self.conflict() {
             return Err(Error::invalid_input(
